@@ -1,0 +1,49 @@
+# Ombuds: `make run` sets up everything and serves the demo; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PROD_ENV := OMBUDS_ENV=production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
+	DJANGO_ALLOWED_HOSTS=ombuds.example.org OMBUDS_KEYS=k1:$$($(BIN)/python -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())') \
+	OMBUDS_INDEX_KEY=$$($(BIN)/python -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())')
+
+.PHONY: install run serve test lint checks test-sqlite test-postgres messages clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Ombuds needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate --verbosity 1
+	$(BIN)/python manage.py seed_demo
+	@echo "Outgoing mail is written to var/mail/ (one file per message)."
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install lint checks test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+checks: install
+	$(PROD_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python tests/check_translations.py
+
+test-sqlite: install
+	$(BIN)/python -m pytest -q
+
+test-postgres: install
+	$(BIN)/python tests/with_postgres.py -- $(BIN)/python -m pytest -q
+
+messages: install
+	$(BIN)/python manage.py makemessages -l ko -l en --no-obsolete --ignore '.venv/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var staticfiles

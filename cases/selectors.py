@@ -1,0 +1,42 @@
+"""Reads for pages: each returns exactly what one page shows, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from cases import receipts
+from cases.models import Attachment, Case, CaseEvent
+
+# Stands in for a missing case so that an unknown reference costs the same hash as a wrong key.
+_NO_CASE_HASH = "0" * 64
+
+
+def case_by_receipt(reference: str, access_key: str) -> Case | None:
+    """The case these receipt details open, or None. Unknown reference and wrong key look alike."""
+    case = (
+        Case.objects.select_related("data_key").filter(reference=reference).first()
+        if reference
+        else None
+    )
+    stored = case.access_key_hash if case else _NO_CASE_HASH
+    matches = receipts.access_key_matches(stored, reference, access_key)
+    return case if case and matches and access_key else None
+
+
+def tracked_case(case_id: int) -> Case | None:
+    return Case.objects.select_related("data_key").filter(pk=case_id).first()
+
+
+def public_timeline(case: Case) -> QuerySet[CaseEvent]:
+    return (
+        case.events.filter(public=True)
+        .select_related("data_key")
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.select_related("data_key"))
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def petitioner_attachments(case: Case) -> QuerySet[Attachment]:
+    return case.attachments.filter(source=Attachment.Source.PETITIONER).select_related("data_key")

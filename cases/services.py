@@ -1,0 +1,217 @@
+"""Writes. Each service runs in one durable transaction: the change, its event and its
+notifications commit together or not at all, and mail leaves only after the commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases import attachments, receipts
+from cases.models import Case, CaseEvent, CaseTag, Channel, FilingMode, Person
+from notifications.services import notify
+from ombuds import crypto
+from ombuds.models import DataKey, User
+
+Evidence = Iterable[tuple[UploadedFile, str]]
+
+
+class DuplicateSubmission(Exception):  # noqa: N818 - an outcome, not a failure
+    """The same form was posted twice (a reload or a double click): the first one stands."""
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(case.reference)
+        self.case = case
+
+
+@dataclass(frozen=True)
+class Filed:
+    case: Case
+    access_key: str
+
+
+def _new_case(data: dict[str, Any], *, channel: str, data_key: DataKey) -> tuple[Case, str]:
+    now = timezone.now()
+    access_key = receipts.new_access_key()
+    case = Case(
+        data_key=data_key,
+        submission_token=data.get("submission"),
+        channel=channel,
+        filing_mode=data["filing_mode"],
+        victim_consents={"yes": True, "no": False}.get(data.get("victim_consents") or ""),
+        language=data["language"],
+        narrative=data["narrative"],
+        incident_place=data.get("incident_place", ""),
+        desired_outcome=data.get("desired_outcome", ""),
+        incident_date=data.get("incident_date"),
+        respondent_type=data["respondent_type"],
+        respondent_name=data["respondent_name"],
+        discrimination_ground=data.get("discrimination_ground", ""),
+        received_at=now,
+    )
+    for _attempt in range(5):
+        case.reference = receipts.new_reference(timezone.localdate(now))
+        case.access_key_hash = receipts.hash_access_key(case.reference, access_key)
+        try:
+            with transaction.atomic():
+                case.save()
+            return case, access_key
+        except IntegrityError:
+            if (
+                data.get("submission")
+                and Case.objects.filter(submission_token=data["submission"]).exists()
+            ):
+                raise
+    raise IntegrityError("could not find a free case reference")
+
+
+def _people(case: Case, data: dict[str, Any]) -> list[Person]:
+    if case.filing_mode == FilingMode.ANONYMOUS:
+        return []
+    people = [
+        Person(
+            case=case,
+            data_key=case.data_key,
+            role=Person.Role.PETITIONER,
+            name=data["name"],
+            email=data.get("email", ""),
+            email_index=crypto.blind_index(data.get("email", ""), purpose="email"),
+            phone=data.get("phone", ""),
+            address=data.get("address", ""),
+            relationship=data.get("relationship", ""),
+        )
+    ]
+    if case.filing_mode == FilingMode.ON_BEHALF:
+        people.append(
+            Person(
+                case=case,
+                data_key=case.data_key,
+                role=Person.Role.VICTIM,
+                name=data["victim_name"],
+                address=data.get("victim_contact", ""),
+            )
+        )
+    return people
+
+
+def case_file(
+    *,
+    data: dict[str, Any],
+    evidence: Evidence = (),
+    channel: str = Channel.WEB,
+    actor: User | None = None,
+) -> Filed:
+    """Store a complaint whole (case, people, categories, evidence, first event, receipt mail)."""
+    token = data.get("submission")
+    if token and (existing := Case.objects.filter(submission_token=token).first()):
+        raise DuplicateSubmission(existing)
+    stored: list[str] = []
+    try:
+        with transaction.atomic(durable=True):
+            case, access_key = _new_case(data, channel=channel, data_key=DataKey.generate())
+            CaseTag.objects.bulk_create(
+                [CaseTag(case=case, kind=CaseTag.Kind.RIGHT, code=c) for c in data["rights"]]
+                + [
+                    CaseTag(case=case, kind=CaseTag.Kind.GROUP, code=c)
+                    for c in data.get("vulnerable_groups", [])
+                ]
+            )
+            Person.objects.bulk_create(_people(case, data))
+            event = _event(case, action="filed", actor=actor, to_state=case.state)
+            for upload, content_type in evidence:
+                attachment = attachments.store(
+                    case=case,
+                    upload=upload,
+                    content_type=content_type,
+                    source="staff" if actor else "petitioner",
+                    event=event,
+                )
+                stored.append(attachment.storage_name)
+            notify(
+                "case_received",
+                to=data.get("email", ""),
+                language=case.language,
+                context={"reference": case.reference},
+                data_key=case.data_key,
+            )
+    except IntegrityError:
+        attachments.discard(stored)
+        if token and (existing := Case.objects.filter(submission_token=token).first()):
+            raise DuplicateSubmission(existing) from None
+        raise
+    except BaseException:
+        attachments.discard(stored)
+        raise
+    return Filed(case=case, access_key=access_key)
+
+
+def _event(
+    case: Case,
+    *,
+    action: str,
+    actor: User | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    **fields: Any,
+) -> CaseEvent:
+    kind = CaseEvent.Actor.STAFF if actor else fields.pop("actor_kind", CaseEvent.Actor.PETITIONER)
+    return CaseEvent.objects.create(
+        case=case,
+        data_key=case.data_key,
+        action=action,
+        actor=actor,
+        actor_kind=kind,
+        from_state=from_state,
+        to_state=to_state,
+        **fields,
+    )
+
+
+def petitioner_email(case: Case) -> str:
+    person = case.people.filter(role=Person.Role.PETITIONER).first()
+    return person.email if person else ""
+
+
+def case_add_information(*, case: Case, message: str, evidence: Evidence = ()) -> CaseEvent:
+    """The petitioner adds information or evidence through the tracking page."""
+    stored: list[str] = []
+    try:
+        with transaction.atomic(durable=True):
+            case = Case.objects.select_related("data_key").get(pk=case.pk)
+            event = _event(case, action="information_added", message=message)
+            for upload, content_type in evidence:
+                attachment = attachments.store(
+                    case=case,
+                    upload=upload,
+                    content_type=content_type,
+                    source="petitioner",
+                    event=event,
+                )
+                stored.append(attachment.storage_name)
+    except BaseException:
+        attachments.discard(stored)
+        raise
+    return event
+
+
+def case_withdraw_by_petitioner(*, case: Case, reason: str) -> Case:
+    """The petitioner withdraws through the tracking page; closes the case as withdrawn."""
+    with transaction.atomic(durable=True):
+        case = Case.objects.select_related("data_key").get(pk=case.pk)
+        from_state = case.state
+        case.withdraw()
+        case.version += 1
+        case.save(update_fields=["state", "outcome", "closed_at", "version"])
+        _event(case, action="withdrawn", from_state=from_state, to_state=case.state, message=reason)
+        notify(
+            "case_withdrawn",
+            to=petitioner_email(case),
+            language=case.language,
+            context={"reference": case.reference},
+            data_key=case.data_key,
+        )
+    return case

@@ -1,0 +1,183 @@
+"""Public pages, no login: file a complaint, read the receipt, follow the case.
+
+Views bind a form, call one service and render or redirect. A case opened with its receipt is
+remembered in the session only (never in a URL), for `SESSION_COOKIE_AGE` of inactivity.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from http import HTTPStatus
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from cases import selectors, services, texts
+from cases.forms import AddInformationForm, ComplaintForm, TrackForm, WithdrawForm
+from cases.models import Case, Language
+from ombuds import throttle
+
+TRACKING = "tracking"
+
+
+def _language() -> str:
+    language = (get_language() or Language.KOREAN)[:2]
+    return language if language in Language.values else Language.KOREAN
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)
+    response["Cache-Control"] += ", no-store"
+    return response
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "cases/home.html")
+
+
+@require_http_methods(["GET", "POST"])
+def complaint(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        form = ComplaintForm(initial={"submission": uuid.uuid4()}, language=_language())
+        return render(request, "cases/complaint.html", {"form": form})
+    form = ComplaintForm(request.POST, request.FILES, language=_language())
+    if form.is_bot:
+        return render(request, "cases/rejected.html", status=HTTPStatus.BAD_REQUEST)
+    if not throttle.allow("intake", request):
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Too many complaints were sent from this connection. Please wait an hour"
+                " and send again: what you typed is kept below."
+            ),
+        )
+        return _form_again(request, form, HTTPStatus.TOO_MANY_REQUESTS)
+    if not form.is_valid():
+        return _form_again(request, form, HTTPStatus.OK)
+    try:
+        filed = services.case_file(data=form.cleaned_data, evidence=form.cleaned_data["evidence"])
+    except services.DuplicateSubmission as duplicate:
+        reference = {"reference": duplicate.case.reference}
+        return _private(render(request, "cases/already_received.html", reference))
+    context: dict[str, Any] = {
+        "case": filed.case,
+        "access_key": filed.access_key,
+        "notified": bool(form.cleaned_data.get("email")),
+    }
+    return _private(render(request, "cases/receipt.html", context))
+
+
+def _form_again(request: HttpRequest, form: ComplaintForm, status: int) -> HttpResponse:
+    """Show the form with its errors and all that was typed; name any files to attach again."""
+    lost_files = [f.name for f in request.FILES.getlist("evidence")]
+    context = {"form": form, "lost_files": lost_files}
+    return _private(render(request, "cases/complaint.html", context, status=status))
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None)
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        if not throttle.allow("track", request):
+            form.is_valid()
+            form.add_error(None, _("Too many attempts. Please wait ten minutes and try again."))
+            status = HTTPStatus.TOO_MANY_REQUESTS
+        elif form.is_valid():
+            data = form.cleaned_data
+            case = selectors.case_by_receipt(data["reference"], data["access_key"])
+            if case is not None:
+                request.session.cycle_key()
+                request.session[TRACKING] = {"case": case.pk, "at": int(time.time())}
+                return redirect("cases:tracked")
+            form.add_error(
+                None,
+                _(
+                    "We could not open a case with this reference and access key."
+                    " Check both and try again."
+                ),
+            )
+    return _private(render(request, "cases/track.html", {"form": form}, status=status))
+
+
+def _tracked_case(request: HttpRequest) -> Case | None:
+    tracking = request.session.get(TRACKING)
+    return selectors.tracked_case(tracking["case"]) if tracking else None
+
+
+def _tracked_page(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
+    context = {
+        "case": case,
+        "public_state": texts.PUBLIC_STATE[case.state],
+        "timeline": [
+            (event, texts.event_label(event.action)) for event in selectors.public_timeline(case)
+        ],
+        "add_form": forms.get("add_form") or AddInformationForm(),
+        **forms,
+    }
+    return _private(render(request, "cases/tracked.html", context, status=forms.get("status", 200)))
+
+
+@require_GET
+def tracked(request: HttpRequest) -> HttpResponse:
+    case = _tracked_case(request)
+    if case is None:
+        return redirect("cases:track")
+    return _tracked_page(request, case)
+
+
+@require_POST
+def add_information(request: HttpRequest) -> HttpResponse:
+    case = _tracked_case(request)
+    if case is None:
+        return redirect("cases:track")
+    form = AddInformationForm(request.POST, request.FILES)
+    if not throttle.allow("track_action", request):
+        form.is_valid()
+        form.add_error(None, _("Too many additions in a short time. Please wait and try again."))
+        return _tracked_page(request, case, add_form=form, status=HTTPStatus.TOO_MANY_REQUESTS)
+    if not form.is_valid():
+        lost = [f.name for f in request.FILES.getlist("evidence")]
+        return _tracked_page(request, case, add_form=form, lost_files=lost)
+    services.case_add_information(
+        case=case, message=form.cleaned_data["message"], evidence=form.cleaned_data["evidence"]
+    )
+    messages.success(request, _("Thank you. We have added this to your case."))
+    return redirect("cases:tracked")
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest) -> HttpResponse:
+    case = _tracked_case(request)
+    if case is None:
+        return redirect("cases:track")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not throttle.allow("track_action", request):
+            form.add_error(None, _("Too many attempts. Please wait and try again."))
+        else:
+            try:
+                services.case_withdraw_by_petitioner(case=case, reason=form.cleaned_data["reason"])
+            except (TransitionNotAllowed, ConcurrentTransition):
+                messages.error(request, _("This complaint can no longer be withdrawn."))
+            else:
+                messages.success(request, _("Your complaint has been withdrawn."))
+            return redirect("cases:tracked")
+    return _private(render(request, "cases/withdraw.html", {"case": case, "form": form}))
+
+
+@require_POST
+def leave(request: HttpRequest) -> HttpResponse:
+    request.session.pop(TRACKING, None)
+    request.session.cycle_key()
+    return redirect("cases:home")

@@ -1,0 +1,33 @@
+"""System checks: production refuses to start without valid keys and a real secret key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+
+from ombuds import crypto
+
+
+@checks.register(checks.Tags.security)
+def check_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    errors: list[checks.CheckMessage] = []
+    if settings.PRODUCTION:
+        if not settings.OMBUDS_KEYS or not settings.OMBUDS_INDEX_KEY:
+            errors.append(
+                checks.Error(
+                    "OMBUDS_KEYS and OMBUDS_INDEX_KEY must be set in production.",
+                    hint="Generate keys with `manage.py rotate_keys --new-key`.",
+                    id="ombuds.E001",
+                )
+            )
+        if not settings.SECRET_KEY:
+            errors.append(checks.Error("DJANGO_SECRET_KEY must be set.", id="ombuds.E002"))
+    try:
+        crypto.parse_keys(settings.OMBUDS_KEYS) if settings.OMBUDS_KEYS else None
+        if settings.OMBUDS_INDEX_KEY:
+            crypto._decode_key(settings.OMBUDS_INDEX_KEY, "OMBUDS_INDEX_KEY")
+    except crypto.KeyConfigurationError as error:
+        errors.append(checks.Error(str(error), id="ombuds.E003"))
+    return errors

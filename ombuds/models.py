@@ -1,0 +1,96 @@
+"""The core models that every app uses: staff accounts, data keys, and the sealed-model base."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ombuds import crypto
+
+
+class User(AbstractUser):
+    """A staff account. Roles are groups (see `ombuds.roles`); petitioners have no account."""
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+
+
+class DataKey(models.Model):
+    """A random data key, stored wrapped by a key-encryption key; one per case.
+
+    Destroying it (`shred`) makes everything sealed with it unreadable: crypto-shredding.
+    """
+
+    kek_id = models.CharField(max_length=32, db_index=True)
+    wrapped: models.BinaryField[bytes | None, bytes | None] = models.BinaryField(null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    shredded_at = models.DateTimeField(null=True, blank=True)
+
+    _secret: bytes | None = None  # the unwrapped key, cached per instance
+
+    class Meta:
+        verbose_name = _("data key")
+
+    def __str__(self) -> str:
+        return f"data key {self.pk} ({self.kek_id})"
+
+    @classmethod
+    def generate(cls) -> DataKey:
+        secret = secrets.token_bytes(crypto.KEY_BYTES)
+        kek_id, wrapped = crypto.wrap_data_key(secret)
+        key = cls.objects.create(kek_id=kek_id, wrapped=wrapped)
+        key._secret = secret
+        return key
+
+    def secret(self) -> bytes:
+        cached = self._secret
+        if cached is None:
+            if self.wrapped is None:
+                raise crypto.DecryptionError("this data key has been destroyed")
+            cached = crypto.unwrap_data_key(self.kek_id, bytes(self.wrapped))
+            self._secret = cached
+        return cached
+
+    def rewrap(self) -> None:
+        """Wrap this key with the primary KEK (key rotation); the data itself is untouched."""
+        self.kek_id, self.wrapped = crypto.wrap_data_key(self.secret())
+        self.save(update_fields=["kek_id", "wrapped"])
+
+    def shred(self) -> None:
+        self.wrapped = None
+        self._secret = None
+        self.shredded_at = timezone.now()
+        self.save(update_fields=["wrapped", "shredded_at"])
+
+
+class SealedModel(models.Model):
+    """A row with encrypted fields: `uid` names it in the encryption context."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    data_key = models.ForeignKey(DataKey, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class Throttle(models.Model):
+    """A fixed-window counter per (action, client): shared by every app process and host."""
+
+    bucket = models.CharField(max_length=40)
+    slot = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "slot"], name="throttle_bucket_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"throttle {self.bucket[:8]}…@{self.slot}"

@@ -1,0 +1,247 @@
+"""Ombuds settings: every value comes from the environment, with safe development defaults.
+
+`OMBUDS_ENV=production` turns the defaults strict (no debug, HTTPS only, keys required);
+each variable is documented in README.md.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, *, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+OMBUDS_ENV = env("OMBUDS_ENV", "development")
+PRODUCTION = OMBUDS_ENV == "production"
+DATA_DIR = Path(env("OMBUDS_DATA_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
+# Development only: a fixed insecure key is fine on a laptop; production must set its own.
+SECRET_KEY = env("DJANGO_SECRET_KEY") or (
+    "" if PRODUCTION else "dev-insecure-0mbuds-not-for-production-use-5f1c2e8a9b7d"
+)
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_fsm",
+    "guardian",
+    "anymail",
+    "ombuds",
+    "notifications",
+    "cases",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ombuds.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "ombuds.urls"
+WSGI_APPLICATION = "ombuds.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database: SQLite (WAL, busy timeout, immediate transactions) unless DATABASE_URL says otherwise.
+DATABASE_URL = env("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+            conn_health_checks=True,
+        )
+    }
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env("OMBUDS_SQLITE_PATH", str(DATA_DIR / "ombuds.sqlite3")),
+            "CONN_MAX_AGE": int(env("DATABASE_CONN_MAX_AGE", "60")),
+            "OPTIONS": {
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;PRAGMA temp_store=MEMORY;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+            # Tests use a file too, so that they can read the raw bytes at rest.
+            "TEST": {"NAME": env("OMBUDS_TEST_SQLITE_PATH", str(DATA_DIR / "test.sqlite3"))},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+ATOMIC_REQUESTS = False
+
+AUTH_USER_MODEL = "ombuds.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+GUARDIAN_RAISE_403 = False
+GUARDIAN_RENDER_403 = False
+ANONYMOUS_USER_NAME = None
+
+# Internationalisation: Korean first, English beside it.
+LANGUAGE_CODE = "ko"
+LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env("OMBUDS_TIME_ZONE", "Asia/Seoul")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env("OMBUDS_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STORAGES = {
+    # Attachments are encrypted before they reach storage; MEDIA is never served directly.
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env("OMBUDS_MEDIA_ROOT", str(DATA_DIR / "attachments"))},
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = int(env("OMBUDS_SESSION_SECONDS", str(30 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# HTTPS and headers: strict in production, plain HTTP on a laptop.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=PRODUCTION)
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("OMBUDS_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+OMBUDS_TRUSTED_PROXY_COUNT = int(env("OMBUDS_TRUSTED_PROXY_COUNT", "0"))
+
+# Keys (see ombuds/crypto.py). Separate from SECRET_KEY. In development a key file is created in
+# DATA_DIR on first use; production refuses to start without OMBUDS_KEYS and OMBUDS_INDEX_KEY.
+OMBUDS_KEYS = env("OMBUDS_KEYS")
+OMBUDS_INDEX_KEY = env("OMBUDS_INDEX_KEY")
+OMBUDS_DEV_KEY_FILE = DATA_DIR / "dev-keys.json"
+
+# Intake and tracking limits.
+OMBUDS_MAX_ATTACHMENT_BYTES = int(env("OMBUDS_MAX_ATTACHMENT_MB", "10")) * 1024 * 1024
+OMBUDS_MAX_ATTACHMENTS = int(env("OMBUDS_MAX_ATTACHMENTS", "5"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# "count/seconds" per client address, per action.
+OMBUDS_RATE_LIMITS = {
+    "intake": env("OMBUDS_RATE_INTAKE", "10/3600"),
+    "track": env("OMBUDS_RATE_TRACK", "10/600"),
+    "track_action": env("OMBUDS_RATE_TRACK_ACTION", "30/3600"),
+}
+
+# Email: the outbox hands messages to this backend (anymail's ESP backends in production).
+EMAIL_BACKEND = env(
+    "OMBUDS_EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_HOST = env("OMBUDS_SMTP_HOST", "localhost")
+EMAIL_PORT = int(env("OMBUDS_SMTP_PORT", "25"))
+EMAIL_HOST_USER = env("OMBUDS_SMTP_USER")
+EMAIL_HOST_PASSWORD = env("OMBUDS_SMTP_PASSWORD")
+EMAIL_USE_TLS = env_bool("OMBUDS_SMTP_TLS", default=False)
+EMAIL_TIMEOUT = 15
+DEFAULT_FROM_EMAIL = env("OMBUDS_FROM_EMAIL", "Ombuds <no-reply@ombuds.localhost>")
+ANYMAIL = {
+    key.removeprefix("ANYMAIL_"): value
+    for key, value in os.environ.items()
+    if key.startswith("ANYMAIL_")
+}
+OMBUDS_SITE_URL = env("OMBUDS_SITE_URL", "http://127.0.0.1:8000")
+OMBUDS_OFFICE_NAME = env("OMBUDS_OFFICE_NAME", "")
+
+# Logs carry no personal data: request paths hold no identifiers, and nothing logs form values.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("OMBUDS_LOG_LEVEL", "INFO")},
+    "loggers": {"django.security.DisallowedHost": {"handlers": [], "propagate": False}},
+}

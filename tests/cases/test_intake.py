@@ -1,0 +1,147 @@
+"""Filing a complaint through the public form."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from cases.models import Case, CaseEvent, CaseTag, Person, State
+from notifications.models import Notification
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_form_page_offers_every_part(client):
+    response = client.get(reverse("cases:complaint"))
+    assert response.status_code == HTTPStatus.OK
+    for name in ("filing_mode", "narrative", "respondent_type", "rights", "evidence", "submission"):
+        assert f'name="{name}"' in response.text
+
+
+def test_named_complaint_is_stored_whole_and_receipt_shown(
+    client, complaint_data, django_capture_on_commit_callbacks
+):
+    complaint_data["evidence"] = [factories.pdf(), factories.png()]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cases:complaint"), complaint_data)
+    assert response.status_code == HTTPStatus.OK
+    case = Case.objects.get()
+    assert case.state == State.RECEIVED
+    assert case.reference in response.text
+    assert "no-store" in response["Cache-Control"]
+    assert case.narrative == complaint_data["narrative"]
+    assert set(case.tags.filter(kind=CaseTag.Kind.RIGHT).values_list("code", flat=True)) == {
+        "equality",
+        "disability",
+    }
+    petitioner = case.people.get()
+    assert (petitioner.role, petitioner.name) == (Person.Role.PETITIONER, "김민지")
+    assert sorted(a.filename for a in case.attachments.all()) == ["evidence.pdf", "photo.png"]
+    assert case.events.get().action == "filed"
+    assert Notification.objects.get().status == Notification.Status.SENT
+    (message,) = mail.outbox
+    assert message.to == ["minji.kim@example.org"]
+    assert case.reference in message.subject
+    assert "김민지" not in message.subject + message.body
+    assert complaint_data["narrative"] not in message.body
+
+
+def test_anonymous_complaint_keeps_no_identity(client, complaint_data):
+    complaint_data.update(filing_mode="anonymous")
+    response = client.post(reverse("cases:complaint"), complaint_data)
+    assert response.status_code == HTTPStatus.OK
+    case = Case.objects.get()
+    assert not case.people.exists()
+    assert not Notification.objects.exists()
+
+
+def test_on_behalf_complaint_records_both_people_and_consent(client, complaint_data):
+    complaint_data.update(
+        filing_mode="on_behalf",
+        victim_name="박영수",
+        victim_contact="010-9876-5432",
+        relationship="이웃",
+        victim_consents="yes",
+    )
+    client.post(reverse("cases:complaint"), complaint_data)
+    case = Case.objects.get()
+    assert case.victim_consents is True
+    assert {p.role: p.name for p in case.people.all()} == {
+        "petitioner": "김민지",
+        "victim": "박영수",
+    }
+
+
+def test_invalid_complaint_keeps_everything_typed_and_names_lost_files(client, complaint_data):
+    complaint_data.update(narrative="", rights=[], evidence=[factories.pdf("letter.pdf")])
+    response = client.post(reverse("cases:complaint"), complaint_data)
+    assert response.status_code == HTTPStatus.OK
+    assert not Case.objects.exists()
+    assert 'href="#id_narrative"' in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert complaint_data["respondent_name"] in response.text
+    assert "letter.pdf" in response.text
+
+
+def test_errors_are_in_the_petitioners_language(client, complaint_data):
+    complaint_data.update(narrative="")
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("cases:complaint"), complaint_data)
+    assert "This field is required." in response.text
+    client.cookies["django_language"] = "ko"
+    response = client.post(reverse("cases:complaint"), complaint_data)
+    assert "필수 항목입니다." in response.text
+
+
+def test_file_type_is_checked_by_content_not_name(client, complaint_data):
+    complaint_data["evidence"] = [
+        factories.SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf at all")
+    ]
+    response = client.post(reverse("cases:complaint"), complaint_data)
+    assert not Case.objects.exists()
+    assert "report.pdf" in response.text
+
+
+def test_resubmitting_the_same_form_stores_one_case(client, complaint_data):
+    client.post(reverse("cases:complaint"), complaint_data)
+    response = client.post(reverse("cases:complaint"), complaint_data)
+    assert Case.objects.count() == 1
+    assert Case.objects.get().reference in response.text
+
+
+def test_honeypot_turns_bots_away(client, complaint_data):
+    complaint_data["website"] = "http://spam.example"
+    response = client.post(reverse("cases:complaint"), complaint_data)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not Case.objects.exists()
+
+
+def test_rate_limit_keeps_the_text(client, complaint_data, settings):
+    settings.OMBUDS_RATE_LIMITS = {**settings.OMBUDS_RATE_LIMITS, "intake": "1/3600"}
+    client.post(reverse("cases:complaint"), complaint_data)
+    second = factories.complaint_post(narrative="두 번째 진정 내용입니다.")
+    response = client.post(reverse("cases:complaint"), second)
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "두 번째 진정 내용입니다." in response.text
+    assert Case.objects.count() == 1
+
+
+def test_a_failure_midway_stores_nothing(settings, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("storage cannot live under a file")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(blocker / "attachments")},
+        },
+    }
+    with pytest.raises(OSError):  # noqa: PT011 - whichever error the file system gives
+        factories.file_case(evidence=[factories.pdf()])
+    assert not Case.objects.exists()
+    assert not CaseEvent.objects.exists()
+    assert not Notification.objects.exists()
