@@ -6,14 +6,20 @@ identity, contact details, narrative, notes, messages and files are sealed (`omb
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, can_proceed, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from cases import clocks
 from ombuds.fields import SealedTextField
-from ombuds.models import SealedModel
+from ombuds.models import SealedModel, User
 
 
 class State(models.TextChoices):
@@ -37,6 +43,12 @@ WITHDRAWABLE = [
 ]
 
 
+# States that stop the processing clock.
+PAUSED = {State.AWAITING_SUPPLEMENT, State.MEDIATION}
+# States in which intake officers see a case.
+INTAKE_STATES = {State.RECEIVED, State.SCREENING, State.AWAITING_SUPPLEMENT}
+
+
 class Outcome(models.TextChoices):
     INADMISSIBLE = "inadmissible", _("Inadmissible")
     TRANSFERRED = "transferred", _("Transferred to a competent body")
@@ -45,6 +57,15 @@ class Outcome(models.TextChoices):
     SETTLED = "settled", _("Settled")
     DISMISSED = "dismissed", _("Dismissed: no violation found")
     UPHELD = "upheld", _("Upheld: recommendations issued")
+
+
+class InadmissibleReason(models.TextChoices):
+    OUTSIDE_JURISDICTION = "outside_jurisdiction", _("Outside the ombudsperson's jurisdiction")
+    OVER_ONE_YEAR = "over_one_year", _("More than one year after the events, without good cause")
+    BEFORE_COURT = "before_court", _("Before a court or another remedy body")
+    ALREADY_DECIDED = "already_decided", _("Already decided")
+    NO_CONSENT = "no_consent", _("The person affected does not consent")
+    UNFOUNDED = "unfounded", _("Clearly unfounded on its face")
 
 
 class Channel(models.TextChoices):
@@ -119,6 +140,17 @@ class VulnerableGroup(models.TextChoices):
     DETAINED = "detained", _("Person in a care or detention facility")
 
 
+def allowed(action: str) -> Callable[[Any, Any], bool]:
+    """A django-fsm `permission` hook deferring to the access policy (cases.access)."""
+
+    def check(case: Case, user: Any) -> bool:
+        from cases import access
+
+        return access.may(user, action, case)
+
+    return check
+
+
 class Case(ConcurrentTransitionMixin, SealedModel):
     reference = models.CharField(_("case reference"), max_length=16, unique=True)
     access_key_hash = models.CharField(max_length=64)
@@ -127,7 +159,7 @@ class Case(ConcurrentTransitionMixin, SealedModel):
     state = FSMField(default=State.RECEIVED, choices=State.choices, protected=True, db_index=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.WEB)
-    filing_mode = models.CharField(max_length=10, choices=FilingMode.choices)
+    filing_mode = models.CharField(max_length=10, choices=FilingMode.choices, blank=True)
     victim_consents = models.BooleanField(null=True, blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.KOREAN)
 
@@ -146,15 +178,40 @@ class Case(ConcurrentTransitionMixin, SealedModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome_reason = models.CharField(max_length=24, choices=InadmissibleReason.choices, blank=True)
+    transferred_to = models.CharField(max_length=200, blank=True)
+    transfer_reference = models.CharField(max_length=100, blank=True)
+    acknowledge_due = models.DateField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, db_index=True)
+    paused_since = models.DateField(null=True, blank=True)
+    supplement_due = models.DateField(null=True, blank=True)
+    reply_due = models.DateField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    follow_up_due = models.DateField(null=True, blank=True)
+
     class Meta:
-        indexes = [models.Index(fields=["received_at", "id"], name="case_received_keyset")]
+        indexes = [
+            models.Index(fields=["received_at", "id"], name="case_received_keyset"),
+            models.Index(fields=["state", "received_at", "id"], name="case_state_keyset"),
+            models.Index(fields=["assigned_to", "received_at", "id"], name="case_assignee_keyset"),
+        ]
+        permissions = [("work_on_case", "Can work on the case as its investigator")]
 
     def __str__(self) -> str:
         return self.reference
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.received_month:
-            self.received_month = timezone.localdate(self.received_at).replace(day=1)
+            received = timezone.localdate(self.received_at)
+            self.received_month = received.replace(day=1)
+            self.acknowledge_due = clocks.add_business_days(
+                received, clocks.ACKNOWLEDGE_BUSINESS_DAYS
+            )
+            self.due_date = clocks.after_days(received, clocks.PROCESSING_DAYS)
         super().save(*args, **kwargs)
 
     @property
@@ -165,10 +222,163 @@ class Case(ConcurrentTransitionMixin, SealedModel):
     def petitioner_may_withdraw(self) -> bool:
         return can_proceed(self.withdraw)
 
-    @transition(field=state, source=WITHDRAWABLE, target=State.CLOSED)
-    def withdraw(self) -> None:
-        self.outcome = Outcome.WITHDRAWN
+    # The workflow (DESIGN.md §2). Transitions only set fields in memory: services save them,
+    # record the event and queue notifications in one transaction (cases.transitions).
+
+    def _pause(self, today: date) -> None:
+        self.paused_since = today
+
+    def _resume(self, today: date) -> None:
+        if self.paused_since and self.due_date:
+            paused = (today - self.paused_since).days
+            self.due_date = clocks.next_business_day(self.due_date + timedelta(days=paused))
+        self.paused_since = None
+
+    def _close(self, outcome: str) -> None:
+        self.outcome = outcome
         self.closed_at = timezone.now()
+        self.paused_since = None
+
+    def supplement_overdue(self) -> bool:
+        return bool(self.supplement_due and self.supplement_due < timezone.localdate())
+
+    def every_recommendation_answered(self) -> bool:
+        answers = list(self.recommendations.values_list("response", flat=True))
+        return bool(answers) and all(answers)
+
+    @transition(
+        state, source=State.RECEIVED, target=State.SCREENING, permission=allowed("start_screening")
+    )
+    def start_screening(self) -> None:
+        self.acknowledged_at = timezone.now()
+
+    @transition(
+        state,
+        source=State.SCREENING,
+        target=State.AWAITING_SUPPLEMENT,
+        permission=allowed("request_supplement"),
+    )
+    def request_supplement(self, *, today: date) -> None:
+        self.supplement_due = clocks.add_business_days(today, clocks.SUPPLEMENT_BUSINESS_DAYS)
+        self._pause(today)
+
+    @transition(
+        state,
+        source=State.AWAITING_SUPPLEMENT,
+        target=State.SCREENING,
+        permission=allowed("resume_screening"),
+    )
+    def resume_screening(self, *, today: date) -> None:
+        self.supplement_due = None
+        self._resume(today)
+
+    @transition(
+        state,
+        source=State.AWAITING_SUPPLEMENT,
+        target=State.CLOSED,
+        conditions=[supplement_overdue],
+        permission=allowed("close_not_supplemented"),
+    )
+    def close_not_supplemented(self) -> None:
+        self._close(Outcome.NOT_SUPPLEMENTED)
+
+    @transition(
+        state, source=State.SCREENING, target=State.INVESTIGATION, permission=allowed("accept")
+    )
+    def accept(self, *, investigator: User) -> None:
+        self.assigned_to = investigator
+
+    @transition(
+        state,
+        source=State.SCREENING,
+        target=State.CLOSED,
+        permission=allowed("declare_inadmissible"),
+    )
+    def declare_inadmissible(self, *, reason: str) -> None:
+        self.outcome_reason = reason
+        self._close(Outcome.INADMISSIBLE)
+
+    @transition(state, source=State.SCREENING, target=State.CLOSED, permission=allowed("transfer"))
+    def transfer(self, *, body: str, reference: str) -> None:
+        self.transferred_to, self.transfer_reference = body, reference
+        self._close(Outcome.TRANSFERRED)
+
+    @transition(state, source=WITHDRAWABLE, target=State.CLOSED, permission=allowed("withdraw"))
+    def withdraw(self) -> None:
+        self._close(Outcome.WITHDRAWN)
+
+    @transition(
+        state,
+        source=State.INVESTIGATION,
+        target=State.MEDIATION,
+        permission=allowed("start_mediation"),
+    )
+    def start_mediation(self, *, today: date) -> None:
+        self._pause(today)
+
+    @transition(
+        state,
+        source=State.MEDIATION,
+        target=State.INVESTIGATION,
+        permission=allowed("end_mediation"),
+    )
+    def end_mediation(self, *, today: date) -> None:
+        self._resume(today)
+
+    @transition(state, source=State.MEDIATION, target=State.CLOSED, permission=allowed("settle"))
+    def settle(self) -> None:
+        self._close(Outcome.SETTLED)
+
+    @transition(
+        state,
+        source=State.INVESTIGATION,
+        target=State.DELIBERATION,
+        permission=allowed("submit_findings"),
+    )
+    def submit_findings(self) -> None:
+        pass
+
+    @transition(
+        state,
+        source=State.DELIBERATION,
+        target=State.INVESTIGATION,
+        permission=allowed("return_to_investigation"),
+    )
+    def return_to_investigation(self) -> None:
+        pass
+
+    @transition(
+        state, source=State.DELIBERATION, target=State.CLOSED, permission=allowed("dismiss")
+    )
+    def dismiss(self, *, today: date) -> None:
+        self.decided_at = timezone.now()
+        self.follow_up_due = clocks.after_days(today, clocks.FOLLOW_UP_DAYS)
+        self._close(Outcome.DISMISSED)
+
+    @transition(
+        state, source=State.DELIBERATION, target=State.MONITORING, permission=allowed("uphold")
+    )
+    def uphold(self, *, today: date) -> None:
+        self.outcome = Outcome.UPHELD
+        self.decided_at = timezone.now()
+        self.follow_up_due = clocks.after_days(today, clocks.FOLLOW_UP_DAYS)
+
+    @transition(
+        state,
+        source=State.MONITORING,
+        target=State.CLOSED,
+        conditions=[every_recommendation_answered],
+        permission=allowed("close_monitoring"),
+    )
+    def close_monitoring(self) -> None:
+        self.closed_at = timezone.now()
+
+    @transition(state, source=State.CLOSED, target=State.SCREENING, permission=allowed("reopen"))
+    def reopen(self, *, today: date) -> None:
+        self.outcome = self.outcome_reason = ""
+        self.closed_at = self.decided_at = None
+        self.transferred_to = self.transfer_reference = ""
+        self.due_date = clocks.after_days(today, clocks.PROCESSING_DAYS)
 
 
 class CaseTag(models.Model):
@@ -264,3 +474,54 @@ class Attachment(SealedModel):
 
     def __str__(self) -> str:
         return f"attachment {self.uid}"
+
+
+class Recommendation(SealedModel):
+    """A recommendation issued when a case is upheld, addressed to a respondent body."""
+
+    class Response(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        PARTIALLY_ACCEPTED = "partially_accepted", _("Partially accepted")
+        NOT_ACCEPTED = "not_accepted", _("Not accepted")
+        IMPLEMENTED = "implemented", _("Implemented")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recommendations")
+    agency_type = models.CharField(max_length=24, choices=RespondentType.choices)
+    # A public body, never a person: kept plaintext for the statistics per agency.
+    agency_name = models.CharField(max_length=200)
+    text = SealedTextField()
+    issued_at = models.DateTimeField(default=timezone.now)
+    plan_due = models.DateField()
+    response = models.CharField(max_length=20, choices=Response.choices, blank=True)
+    response_note = SealedTextField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recommendation {self.pk} of case {self.case_id}"
+
+
+class Recusal(SealedModel):
+    """A staff member's declared conflict of interest: they lose access to the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recusals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = SealedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="recusal_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"recusal on case {self.case_id}"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's per-case user permissions, with a direct foreign key (fast joins)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)

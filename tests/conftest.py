@@ -47,3 +47,50 @@ def pytest_report_header() -> str:
 
 def new_token() -> str:
     return str(uuid.uuid4())
+
+
+def make_staff(username: str, *roles: str) -> Any:
+    from ombuds.models import User
+    from ombuds.roles import ensure_groups
+
+    groups = ensure_groups()
+    user = User.objects.create_user(username=username, password="correct horse battery 9")
+    user.groups.add(*(groups[role] for role in roles))
+    return user
+
+
+@pytest.fixture
+def intake_officer(db: Any) -> Any:
+    return make_staff("intake", "intake_officer")
+
+
+@pytest.fixture
+def investigator(db: Any) -> Any:
+    return make_staff("investigator", "investigator")
+
+
+@pytest.fixture
+def other_investigator(db: Any) -> Any:
+    return make_staff("investigator2", "investigator")
+
+
+@pytest.fixture
+def ombudsperson(db: Any) -> Any:
+    return make_staff("ombudsperson", "ombudsperson")
+
+
+@pytest.fixture
+def auditor(db: Any) -> Any:
+    return make_staff("auditor", "auditor")
+
+
+@pytest.fixture
+def sysadmin(db: Any) -> Any:
+    return make_staff("sysadmin", "sysadmin")
+
+
+@pytest.fixture
+def staff(intake_officer: Any, investigator: Any, ombudsperson: Any) -> Any:
+    from tests.workflow import Staff
+
+    return Staff(intake=intake_officer, investigator=investigator, ombudsperson=ombudsperson)

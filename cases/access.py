@@ -1,0 +1,142 @@
+"""Who may see a case and who may do what with it (DESIGN.md §3).
+
+- intake officers see cases in received / screening / awaiting_supplement;
+- investigators see only the cases they hold the `work_on_case` object permission for;
+- the ombudsperson sees every case;
+- auditors and system administrators see no case;
+- a recusal removes a person's access to that case, whatever their role.
+
+`access_case` fetches and checks in one step and answers 404 for both "missing" and "forbidden",
+so a case URL never reveals that a case exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from cases.models import (
+    INTAKE_STATES,
+    Case,
+    CaseUserObjectPermission,
+    Recusal,
+)
+from ombuds.roles import Role, roles_of
+
+WORK_PERMISSION = "work_on_case"
+
+INTAKE, INVESTIGATOR, OMBUDSPERSON = Role.INTAKE_OFFICER, Role.INVESTIGATOR, Role.OMBUDSPERSON
+
+# Which roles may take each action; the case's state decides the rest (django-fsm sources).
+ACTION_ROLES: dict[str, set[str]] = {
+    "start_screening": {INTAKE, OMBUDSPERSON},
+    "request_supplement": {INTAKE, OMBUDSPERSON},
+    "resume_screening": {INTAKE, OMBUDSPERSON},
+    "close_not_supplemented": {INTAKE, OMBUDSPERSON},
+    "propose_assignment": {INTAKE},
+    "accept": {OMBUDSPERSON},
+    "declare_inadmissible": {OMBUDSPERSON},
+    "transfer": {OMBUDSPERSON},
+    "withdraw": {INTAKE, INVESTIGATOR, OMBUDSPERSON},
+    "start_mediation": {INVESTIGATOR},
+    "end_mediation": {INVESTIGATOR},
+    "settle": {INVESTIGATOR},
+    "submit_findings": {INVESTIGATOR},
+    "request_reply": {INVESTIGATOR, OMBUDSPERSON},
+    "return_to_investigation": {OMBUDSPERSON},
+    "dismiss": {OMBUDSPERSON},
+    "uphold": {OMBUDSPERSON},
+    "record_response": {INVESTIGATOR, OMBUDSPERSON},
+    "close_monitoring": {OMBUDSPERSON},
+    "reopen": {OMBUDSPERSON},
+    "assign": {OMBUDSPERSON},
+    "extend": {OMBUDSPERSON},
+    "note": {INTAKE, INVESTIGATOR, OMBUDSPERSON},
+    "recuse": {INTAKE, INVESTIGATOR, OMBUDSPERSON},
+}
+
+
+def _assigned(user: Any) -> Exists:
+    return Exists(
+        CaseUserObjectPermission.objects.filter(
+            content_object=OuterRef("pk"), user=user, permission__codename=WORK_PERMISSION
+        )
+    )
+
+
+def _recused(user: Any) -> Exists:
+    return Exists(Recusal.objects.filter(case=OuterRef("pk"), user=user))
+
+
+def visible_cases(user: Any) -> QuerySet[Case]:
+    """Every case this user may open, as one query (no per-row checks)."""
+    roles = roles_of(user)
+    condition = Q(pk__in=[])
+    if OMBUDSPERSON in roles:
+        condition = Q()
+    else:
+        if INTAKE in roles:
+            condition |= Q(state__in=INTAKE_STATES)
+        if INVESTIGATOR in roles:
+            condition |= _assigned(user)
+    if not roles & {INTAKE, INVESTIGATOR, OMBUDSPERSON}:
+        return Case.objects.none()
+    return Case.objects.filter(condition).exclude(_recused(user))
+
+
+def _cached(user: Any, case: Case, name: str, compute: Callable[[], bool]) -> bool:
+    """Remember an answer per user object and case version (every action bumps the version)."""
+    cache: dict[tuple[str, int, int], bool] = user.__dict__.setdefault("_ombuds_access", {})
+    key = (name, case.pk, case.version)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def is_assigned(user: Any, case: Case) -> bool:
+    return _cached(
+        user,
+        case,
+        "assigned",
+        CaseUserObjectPermission.objects.filter(
+            content_object=case, user=user, permission__codename=WORK_PERMISSION
+        ).exists,
+    )
+
+
+def is_recused(user: Any, case: Case) -> bool:
+    return _cached(user, case, "recused", Recusal.objects.filter(case=case, user=user).exists)
+
+
+def can_view(user: Any, case: Case) -> bool:
+    roles = roles_of(user)
+    if not roles or is_recused(user, case):
+        return False
+    if OMBUDSPERSON in roles:
+        return True
+    if INTAKE in roles and case.state in INTAKE_STATES:
+        return True
+    return INVESTIGATOR in roles and is_assigned(user, case)
+
+
+def may(user: Any, action: str, case: Case) -> bool:
+    """May `user` take `action` on `case`, as far as roles go (the state is django-fsm's part)."""
+    if not can_view(user, case):
+        return False
+    roles = roles_of(user) & ACTION_ROLES.get(action, set())
+    if roles == {INVESTIGATOR}:
+        return is_assigned(user, case)
+    return bool(roles)
+
+
+def access_case(user: Any, reference: str) -> Case:
+    """Fetch a case by reference for `user`; 404 whether it is missing or not theirs."""
+    case = (
+        Case.objects.select_related("data_key", "assigned_to").filter(reference=reference).first()
+    )
+    if case is None or not can_view(user, case):
+        raise Http404
+    return case
