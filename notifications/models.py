@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +20,14 @@ class Notification(SealedModel):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed after every attempt")
 
+    class DeliveryStatus(models.TextChoices):
+        """What the receiving side said, from the ESP's webhooks or the SMTP conversation."""
+
+        DELIVERED = "delivered", _("Delivered")
+        BOUNCED = "bounced", _("Bounced")
+        REJECTED = "rejected", _("Address refused")
+        COMPLAINED = "complained", _("Marked as spam by the recipient")
+
     event = models.CharField(max_length=40)
     language = models.CharField(max_length=2)
     recipient = SealedTextField()
@@ -30,8 +41,12 @@ class Notification(SealedModel):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
-    delivery_status = models.CharField(max_length=20, blank=True)
+    delivery_status = models.CharField(max_length=20, choices=DeliveryStatus.choices, blank=True)
     delivery_updated_at = models.DateTimeField(null=True, blank=True)
+    # The worker's claim: only the holder of this token may record the outcome of a send.
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    # The id the ESP gave the message when it accepted it; webhooks name the message by it.
+    esp_message_id = models.CharField(max_length=255, blank=True, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
@@ -41,5 +56,9 @@ class Notification(SealedModel):
 
     @property
     def message_id(self) -> str:
-        """A stable Message-ID, so a retried send is recognisably the same message."""
-        return f"<{self.uid}@ombuds.notifications>"
+        """A stable Message-ID under the sender's domain: a retried send is the same message.
+
+        Short enough (uid in hex) that the header is not folded for usual domain lengths.
+        """
+        domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+        return f"<{self.uid.hex}@{domain or 'ombuds.localhost'}>"

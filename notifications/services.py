@@ -1,39 +1,81 @@
 """Queue notifications inside the caller's transaction; deliver them outside any transaction.
 
-Other apps call `notify()` and never send mail themselves. `deliver()` claims a row with a
-conditional update (so several workers and hosts can run at once), sends through Django's email
-backend (django-anymail in production), and backs off by doubling after a failure until the last
-attempt, when the row is marked failed for staff to see.
+Other apps call `notify()` and never send mail themselves. Delivery is at least once:
+
+- A sender first *claims* rows: one conditional UPDATE moves due rows to SENDING with a fresh
+  claim token and counts the attempt. Only rows still due match, so two workers (threads, hosts)
+  never both claim a row; on PostgreSQL the candidates are picked with `FOR UPDATE SKIP LOCKED`
+  so that workers take different rows instead of queueing behind each other's locks.
+- It sends outside any transaction, then records the outcome only while it still holds the
+  claim (the token), so a late worker never overwrites a newer attempt.
+- A failure backs off by doubling (capped); a recipient that the receiving side refuses outright,
+  or the last attempt, ends in FAILED (the dead letter) for staff to see. A sender that dies
+  mid-send leaves the row SENDING until the claim expires; then it is due again.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
-from datetime import timedelta
+import smtplib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
+from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
+from notifications.messages import render_message
 from notifications.models import Notification
 from ombuds import crypto
 from ombuds.models import DataKey
 
+__all__ = [
+    "MAX_ATTEMPTS",
+    "Claim",
+    "Outcome",
+    "claim_due",
+    "deliver",
+    "due_notification_ids",
+    "notify",
+    "release",
+    "render_message",
+    "send_claimed",
+]
+
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 10
 BASE_BACKOFF = timedelta(minutes=1)
+MAX_BACKOFF = timedelta(hours=4)  # ten attempts span about eight hours
 CLAIM_FOR = timedelta(minutes=5)
+
+
+class Outcome(enum.StrEnum):
+    SENT = "sent"
+    RETRY = "retry"  # failed; due again after the backoff
+    FAILED = "failed"  # the dead letter: no more attempts
+    SKIPPED = "skipped"  # not due, gone, or held by another sender
+
+
+@dataclass(frozen=True)
+class Claim:
+    pk: int
+    token: uuid.UUID
 
 
 def notify(
     event: str, *, to: str, language: str, context: dict[str, Any], data_key: DataKey
 ) -> Notification | None:
-    """Queue `event` for `to` in the caller's transaction; try to send once it commits."""
+    """Queue `event` for `to` in the caller's transaction; try to send once it commits.
+
+    `context` holds coded values only (the case reference, states): it is stored in plaintext.
+    """
     if not to:
         return None
     notification = Notification.objects.create(
@@ -45,73 +87,146 @@ def notify(
         data_key=data_key,
     )
     if getattr(settings, "OMBUDS_SEND_ON_COMMIT", True):
-        transaction.on_commit(lambda: deliver(notification.pk))
+        # robust: a failure here is logged, never turned into an error for the committed request.
+        transaction.on_commit(partial(deliver, notification.pk), robust=True)
     return notification
 
 
-def _claim(notification_id: int) -> bool:
-    now = timezone.now()
-    due = Q(status=Notification.Status.PENDING, next_attempt_at__lte=now) | Q(
+def _due(now: datetime) -> Q:
+    return Q(status=Notification.Status.PENDING, next_attempt_at__lte=now) | Q(
         status=Notification.Status.SENDING, claimed_until__lt=now
     )
-    claimed = Notification.objects.filter(due, pk=notification_id).update(
-        status=Notification.Status.SENDING, claimed_until=now + CLAIM_FOR
-    )
-    return claimed == 1
-
-
-def render_message(notification: Notification) -> EmailMultiAlternatives:
-    base = f"notifications/email/{notification.event}"
-    context = {**notification.context, "site_url": settings.OMBUDS_SITE_URL}
-    with translation.override(notification.language):
-        subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
-        body = render_to_string(f"{base}.txt", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.recipient],
-        headers={"Message-ID": notification.message_id},
-    )
-    message.extra_headers["Auto-Submitted"] = "auto-generated"
-    return message
-
-
-def deliver(notification_id: int) -> bool:
-    """Send one notification if it is due and nobody else holds it; True when it went out."""
-    if not _claim(notification_id):
-        return False
-    notification = Notification.objects.select_related("data_key").get(pk=notification_id)
-    attempts = notification.attempts + 1
-    try:
-        render_message(notification).send()
-    except Exception as error:
-        failed = attempts >= MAX_ATTEMPTS
-        Notification.objects.filter(pk=notification_id).update(
-            status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
-            attempts=attempts,
-            claimed_until=None,
-            next_attempt_at=timezone.now() + BASE_BACKOFF * 2 ** (attempts - 1),
-            last_error=type(error).__name__[:200],
-        )
-        logger.warning(
-            "notification %s attempt %s failed: %s", notification_id, attempts, type(error).__name__
-        )
-        return False
-    Notification.objects.filter(pk=notification_id).update(
-        status=Notification.Status.SENT,
-        attempts=attempts,
-        claimed_until=None,
-        sent_at=timezone.now(),
-        last_error="",
-    )
-    return True
 
 
 def due_notification_ids(limit: int) -> list[int]:
-    now = timezone.now()
-    due = Q(status=Notification.Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=Notification.Status.SENDING, claimed_until__lt=now
+    """Ids of notifications due now, oldest due first (a snapshot: claim before sending)."""
+    ids = Notification.objects.filter(_due(timezone.now())).order_by("next_attempt_at", "pk")
+    return list(ids.values_list("pk", flat=True)[:limit])
+
+
+def claim_due(*, limit: int, pk: int | None = None) -> list[Claim]:
+    """Claim up to `limit` due notifications (only `pk`, if given) for this sender."""
+    now, token = timezone.now(), uuid.uuid4()
+    due = Notification.objects.filter(_due(now))
+    if pk is not None:
+        due = due.filter(pk=pk)
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+        if not ids:
+            return []
+        # The conditional update is the guarantee: a row claimed meanwhile no longer matches.
+        Notification.objects.filter(_due(now), pk__in=ids).update(
+            status=Notification.Status.SENDING,
+            claimed_until=now + CLAIM_FOR,
+            claim_token=token,
+            attempts=F("attempts") + 1,
+        )
+        claimed = set(
+            Notification.objects.filter(pk__in=ids, claim_token=token).values_list("pk", flat=True)
+        )
+    return [Claim(pk=pk, token=token) for pk in ids if pk in claimed]
+
+
+def release(claims: list[Claim]) -> int:
+    """Give back claimed rows not yet sent (the worker is stopping); they are due again at once."""
+    held = Notification.objects.filter(
+        pk__in=[claim.pk for claim in claims],
+        claim_token__in={claim.token for claim in claims},
+        status=Notification.Status.SENDING,
     )
-    ids = Notification.objects.filter(due).order_by("next_attempt_at").values_list("pk", flat=True)
-    return list(ids[:limit])
+    return held.update(
+        status=Notification.Status.PENDING,
+        claimed_until=None,
+        claim_token=None,
+        attempts=F("attempts") - 1,
+    )
+
+
+def deliver(notification_id: int) -> Outcome:
+    """Send one notification if it is due and nobody else holds it; a failed send never raises."""
+    claims = claim_due(limit=1, pk=notification_id)
+    return _send(claims[0]) if claims else Outcome.SKIPPED
+
+
+def send_claimed(claim: Claim) -> Outcome:
+    """Send a row claimed earlier in a batch, after renewing the claim (it may have lapsed)."""
+    if not _held(claim).update(claimed_until=timezone.now() + CLAIM_FOR):
+        return Outcome.SKIPPED
+    return _send(claim)
+
+
+def _held(claim: Claim) -> QuerySet[Notification]:
+    return Notification.objects.filter(
+        pk=claim.pk, status=Notification.Status.SENDING, claim_token=claim.token
+    )
+
+
+def _send(claim: Claim) -> Outcome:
+    notification = Notification.objects.select_related("data_key").filter(pk=claim.pk).first()
+    if notification is None:
+        return Outcome.SKIPPED
+    if notification.attempts > MAX_ATTEMPTS:  # a sender died during the last attempt
+        return _record_failure(claim, attempts=notification.attempts, error=None)
+    try:
+        message = render_message(notification)
+        message.send()
+    except Exception as error:  # any backend failure: retry later, never raise
+        return _record_failure(claim, attempts=notification.attempts, error=error)
+    status = getattr(message, "anymail_status", None)
+    esp_id = status.message_id if status is not None else None
+    _held(claim).update(
+        status=Notification.Status.SENT,
+        claimed_until=None,
+        claim_token=None,
+        sent_at=timezone.now(),
+        last_error="",
+        esp_message_id=str(esp_id)[:255] if isinstance(esp_id, str | int) else "",
+    )
+    return Outcome.SENT
+
+
+def _record_failure(claim: Claim, *, attempts: int, error: Exception | None) -> Outcome:
+    refused = error is not None and recipient_refused(error)
+    final = refused or attempts >= MAX_ATTEMPTS or isinstance(error, crypto.DecryptionError)
+    backoff = min(BASE_BACKOFF * 2 ** (attempts - 1), MAX_BACKOFF)
+    now = timezone.now()
+    changes: dict[str, Any] = {
+        "status": Notification.Status.FAILED if final else Notification.Status.PENDING,
+        "claimed_until": None,
+        "claim_token": None,
+        "next_attempt_at": now if final else now + backoff,
+        "last_error": describe(error),
+    }
+    if refused:
+        changes["delivery_status"] = Notification.DeliveryStatus.REJECTED
+        changes["delivery_updated_at"] = now
+    _held(claim).update(**changes)
+    # Ids, counts and error types only: the error text may hold the address.
+    log = logger.error if final else logger.warning
+    log("notification %s attempt %s failed: %s", claim.pk, attempts, describe(error))
+    return Outcome.FAILED if final else Outcome.RETRY
+
+
+def recipient_refused(error: Exception) -> bool:
+    """The receiving side refused the address for good: retrying cannot help."""
+    if isinstance(error, AnymailRecipientsRefused):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        # RFC 3463: a 5xx reply with enhanced status 5.1.x is a bad address, not a policy or a
+        # relay problem (those are worth retrying, as a misconfigured relay gets fixed).
+        return all(
+            code >= 500 and reply.startswith(b"5.1.") for code, reply in error.recipients.values()
+        )
+    return False
+
+
+def describe(error: Exception | None) -> str:
+    """The error's type and SMTP code: never its message, which may contain the address."""
+    if error is None:
+        return "Interrupted"
+    code = getattr(error, "smtp_code", None) or getattr(error, "status_code", None)
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code = ",".join(sorted({str(code) for code, _reply in error.recipients.values()}))
+    return f"{type(error).__name__} {code}".strip()[:200] if code else type(error).__name__[:200]

@@ -6,8 +6,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 
 from ombuds import crypto
+
+
+def _secret_key_set() -> bool:
+    try:
+        return bool(settings.SECRET_KEY)
+    except ImproperlyConfigured:  # Django refuses to hand out an empty SECRET_KEY
+        return False
 
 
 @checks.register(checks.Tags.security)
@@ -18,11 +26,11 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessa
             errors.append(
                 checks.Error(
                     "OMBUDS_KEYS and OMBUDS_INDEX_KEY must be set in production.",
-                    hint="Generate keys with `manage.py rotate_keys --new-key`.",
+                    hint="Generate keys with `manage.py rotate_keys --new-key` on a dev machine.",
                     id="ombuds.E001",
                 )
             )
-        if not settings.SECRET_KEY:
+        if not _secret_key_set():
             errors.append(checks.Error("DJANGO_SECRET_KEY must be set.", id="ombuds.E002"))
     try:
         crypto.parse_keys(settings.OMBUDS_KEYS) if settings.OMBUDS_KEYS else None

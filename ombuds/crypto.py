@@ -141,6 +141,8 @@ def wrap_data_key(dek: bytes, *, ring: Keyring | None = None) -> tuple[str, byte
 def unwrap_data_key(kek_id: str, wrapped: bytes, *, ring: Keyring | None = None) -> bytes:
     ring = ring or keyring()
     aad = b"ombuds-data-key|" + kek_id.encode()
+    if len(wrapped) < NONCE_BYTES + 16:  # AESGCM would raise ValueError, not InvalidTag
+        raise DecryptionError("wrapped data key is truncated")
     try:
         return AESGCM(ring.kek(kek_id)).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], aad)
     except InvalidTag:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -94,3 +95,51 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return f"throttle {self.bucket[:8]}…@{self.slot}"
+
+
+class AccessLogEntry(models.Model):
+    """One access to personal data (PIPA Art. 8): who, when, from where, whose data, what.
+
+    Rows form a hash chain (`ombuds.accesslog`): each stores the previous row's MAC and its own
+    MAC over that and its canonical serialisation, so that editing or deleting a row shows.
+    The case is named by its reference only: this core app never imports `cases`.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    client_address = models.CharField(max_length=45, blank=True)
+    action = models.CharField(max_length=40)
+    case_reference = models.CharField(max_length=40, blank=True)
+    detail = models.CharField(max_length=100, blank=True)
+    previous_mac = models.CharField(max_length=64, blank=True)
+    mac = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
+        # Keyset pagination, newest first, alone or filtered by one column.
+        indexes = [
+            models.Index(fields=["at", "id"], name="accesslog_at"),
+            models.Index(fields=["user", "at", "id"], name="accesslog_user_at"),
+            models.Index(fields=["case_reference", "at", "id"], name="accesslog_case_at"),
+            models.Index(fields=["action", "at", "id"], name="accesslog_action_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"access {self.pk} {self.action}"
+
+
+class AccessLogAnchor(models.Model):
+    """Where the chain starts after a purge: the MAC of the last row deleted, itself keyed."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    last_id = models.BigIntegerField()
+    last_mac = models.CharField(max_length=64)
+    rows_purged = models.BigIntegerField()
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("access log anchor")
+
+    def __str__(self) -> str:
+        return f"access log anchor after row {self.last_id}"

@@ -50,6 +50,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # The admin is only the system administrator's account manager (ombuds/admin.py): no
+    # autodiscovery, so no other app's models ever appear in it.
+    "django.contrib.admin.apps.SimpleAdminConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "django_fsm",
     "guardian",
     "anymail",
@@ -64,11 +70,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "ombuds.middleware.DeclaredCharsetMiddleware",  # before the CSRF check reads a body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ombuds.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "ombuds.urls"
@@ -124,6 +133,8 @@ ATOMIC_REQUESTS = False
 
 AUTH_USER_MODEL = "ombuds.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username+address is refused before any password is hashed.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -235,6 +246,24 @@ ANYMAIL = {
 }
 OMBUDS_SITE_URL = env("OMBUDS_SITE_URL", "http://127.0.0.1:8000")
 OMBUDS_OFFICE_NAME = env("OMBUDS_OFFICE_NAME", "")
+
+# Staff sign-in (ombuds/accounts.py): password, then a TOTP second factor (django-otp).
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/staff/"
+OTP_TOTP_ISSUER = OMBUDS_OFFICE_NAME or "Ombuds"
+# django-axes: 5 failures per username + client address lock that pair for an hour. The address
+# axes stores is a keyed pseudonym (ombuds.auth.pseudonymous_address), never the plain address;
+# its rows are deleted when the cool-off ends. Successful logins go to our access log instead.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ombuds.auth.pseudonymous_address"
+AXES_LOCKOUT_CALLABLE = "ombuds.accounts.locked_out"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Access log (PIPA Art. 8) retention in days: `manage.py purge_access_log` deletes older rows.
+OMBUDS_ACCESS_LOG_DAYS = int(env("OMBUDS_ACCESS_LOG_DAYS", "730"))
 
 # Logs carry no personal data: request paths hold no identifiers, and nothing logs form values.
 LOGGING = {

@@ -26,7 +26,8 @@ def client_address(request: HttpRequest) -> str:
     """The client's address, trusting exactly OMBUDS_TRUSTED_PROXY_COUNT proxies in front."""
     proxies = settings.OMBUDS_TRUSTED_PROXY_COUNT
     if proxies:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in header.split(",") if part.strip()]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return str(request.META.get("REMOTE_ADDR", ""))

@@ -1,0 +1,24 @@
+"""Make an existing account a system administrator (the first one, in production)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ombuds.models import User
+from ombuds.roles import grant_sysadmin
+
+
+class Command(BaseCommand):
+    help = "Give an account the sysadmin role and the account permissions of the admin site."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+
+    def handle(self, *args: Any, username: str, **options: Any) -> None:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No account named {username!r}.")
+        grant_sysadmin(user)
+        self.stdout.write(f"{username} is a system administrator.")

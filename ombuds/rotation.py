@@ -1,0 +1,118 @@
+"""Key rotation: re-wrap data keys under the primary key-encryption key (DESIGN.md §4).
+
+Rotating a KEK touches data keys only, never the data they seal. Put the new key first in
+`OMBUDS_KEYS` (keeping the old one after it), run `manage.py rotate_keys`, check with
+`rotate_keys --check`, and only then remove the old key.
+
+Keys are re-wrapped in batches, each in its own transaction with its rows locked (so a key shredded
+meanwhile stays shredded), walking the primary key upwards: an interrupted run loses at most the
+batch in hand, and running again picks up whatever still uses an old KEK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, QuerySet
+
+from ombuds import crypto
+from ombuds.models import DataKey
+
+
+@dataclass(frozen=True)
+class KekUsage:
+    """How many live (not shredded) data keys one key-encryption key wraps."""
+
+    kek_id: str
+    data_keys: int
+    primary: bool
+    configured: bool
+
+
+@dataclass
+class Progress:
+    """Where a rotation stands: `done` of `total` re-wrapped, and what it could not do."""
+
+    total: int
+    done: int = 0
+    failed: list[int] = field(default_factory=list)  # data key ids that did not unwrap
+    interrupted: bool = False
+
+
+def usage() -> list[KekUsage]:
+    """Live data keys per KEK id (configured or found in use): the primary first, then by id."""
+    ring = crypto.keyring()
+    counts = dict(
+        DataKey.objects.filter(wrapped__isnull=False)
+        .values("kek_id")
+        .annotate(n=Count("pk"))
+        .values_list("kek_id", "n")
+    )
+    for kek_id in ring.keks:
+        counts.setdefault(kek_id, 0)
+    return [
+        KekUsage(kek_id, n, primary=kek_id == ring.primary_id, configured=kek_id in ring.keks)
+        for kek_id, n in sorted(counts.items(), key=lambda item: (item[0] != ring.primary_id, item))
+    ]
+
+
+def outdated() -> QuerySet[DataKey]:
+    """Live data keys wrapped by a KEK other than the primary one, configured or not."""
+    return DataKey.objects.filter(wrapped__isnull=False).exclude(kek_id=crypto.keyring().primary_id)
+
+
+def rewrappable() -> QuerySet[DataKey]:
+    """The outdated data keys whose KEK is configured, so that they can be re-wrapped."""
+    return outdated().filter(kek_id__in=list(crypto.keyring().keks))
+
+
+def rewrap_batch(*, after: int, size: int) -> tuple[list[int], list[int]]:
+    """Re-wrap up to `size` keys with ids above `after`, in one transaction.
+
+    Returns (ids re-wrapped, ids that did not unwrap); a key that does not unwrap is left as it is.
+    """
+    done: list[int] = []
+    failed: list[int] = []
+    with transaction.atomic(durable=True):
+        batch = rewrappable().filter(pk__gt=after).order_by("pk").select_for_update()[:size]
+        for key in batch:
+            try:
+                key.rewrap()
+            except crypto.DecryptionError:
+                failed.append(key.pk)
+            else:
+                done.append(key.pk)
+    return done, failed
+
+
+def rotate(
+    *,
+    batch_size: int = 500,
+    on_batch: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Progress:
+    """Re-wrap every re-wrappable data key under the primary KEK, batch by batch.
+
+    `on_batch` hears of each finished batch; `should_stop` is asked between batches, and a true
+    answer ends the run there (`interrupted`), with every finished batch committed.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    progress = Progress(total=rewrappable().count())
+    after = 0
+    while True:
+        if should_stop is not None and should_stop():
+            progress.interrupted = True
+            break
+        done, failed = rewrap_batch(after=after, size=batch_size)
+        if not done and not failed:
+            break
+        progress.done += len(done)
+        progress.failed += failed
+        progress.total = max(progress.total, progress.done + len(progress.failed))
+        after = max(done + failed)
+        if on_batch is not None:
+            on_batch(progress)
+    return progress
