@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -23,6 +24,7 @@ from cases.models import (
     Case,
     CaseUserObjectPermission,
     Recusal,
+    State,
 )
 from ombuds.roles import Role, roles_of
 
@@ -59,10 +61,37 @@ ACTION_ROLES: dict[str, set[str]] = {
 }
 
 
+# Actions that do not change the state, and the states in which they make sense.
+OPEN_STATES = set(State.values) - {State.CLOSED}
+ACTION_STATES: dict[str, set[str]] = {
+    "propose_assignment": {State.SCREENING},
+    "assign": {State.INVESTIGATION, State.MEDIATION, State.DELIBERATION, State.MONITORING},
+    "request_reply": {State.INVESTIGATION, State.MEDIATION},
+    "record_response": {State.MONITORING},
+    "extend": OPEN_STATES - {State.MONITORING},
+    "note": set(State.values),
+    "recuse": set(State.values),
+}
+TRANSITIONS = set(ACTION_ROLES) - set(ACTION_STATES)
+
+
+def _work_permission() -> QuerySet[Permission, int]:
+    """The `work_on_case` permission as a subquery, which the database resolves once per query.
+
+    Filtering the object permissions on `permission__codename` joined the permission table, and
+    SQLite then probed guardian's unique (user, permission, case) index on the user alone,
+    reading all of an investigator's permissions for every case it looked at (3.8 s for a queue
+    page at 100k cases). With the permission's id known, each probe is one index lookup.
+    """
+    return Permission.objects.filter(
+        content_type__app_label="cases", codename=WORK_PERMISSION
+    ).values_list("pk", flat=True)
+
+
 def _assigned(user: Any) -> Exists:
     return Exists(
         CaseUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename=WORK_PERMISSION
+            content_object=OuterRef("pk"), user=user, permission__in=_work_permission()
         )
     )
 
@@ -74,7 +103,7 @@ def _recused(user: Any) -> Exists:
 def visible_cases(user: Any) -> QuerySet[Case]:
     """Every case this user may open, as one query (no per-row checks)."""
     roles = roles_of(user)
-    condition = Q(pk__in=[])
+    condition: Any = Q(pk__in=[])
     if OMBUDSPERSON in roles:
         condition = Q()
     else:
@@ -102,7 +131,7 @@ def is_assigned(user: Any, case: Case) -> bool:
         case,
         "assigned",
         CaseUserObjectPermission.objects.filter(
-            content_object=case, user=user, permission__codename=WORK_PERMISSION
+            content_object=case, user=user, permission__in=_work_permission()
         ).exists,
     )
 
@@ -125,6 +154,8 @@ def can_view(user: Any, case: Case) -> bool:
 def may(user: Any, action: str, case: Case) -> bool:
     """May `user` take `action` on `case`, as far as roles go (the state is django-fsm's part)."""
     if not can_view(user, case):
+        return False
+    if action in ACTION_STATES and case.state not in ACTION_STATES[action]:
         return False
     roles = roles_of(user) & ACTION_ROLES.get(action, set())
     if roles == {INVESTIGATOR}:

@@ -78,6 +78,13 @@ class PhoneField(TextField):
             )
 
 
+class DistinctChoicesField(forms.MultipleChoiceField):
+    """Several choices; one sent twice (a repeated key) counts once."""
+
+    def clean(self, value: Any) -> list[str]:
+        return list(dict.fromkeys(super().clean(value)))
+
+
 class ComplaintForm(forms.Form):
     """The complaint, in three parts: who is complaining, what happened, and evidence."""
 
@@ -153,7 +160,7 @@ class ComplaintForm(forms.Form):
         max_length=200,
         help_text=_("For example: Dong-gu Office, Welfare Policy Division."),
     )
-    rights = forms.MultipleChoiceField(
+    rights = DistinctChoicesField(
         label=_("Which rights are concerned?"),
         choices=Right.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -164,7 +171,7 @@ class ComplaintForm(forms.Form):
         choices=[("", _("Choose a ground")), *DiscriminationGround.choices],
         required=False,
     )
-    vulnerable_groups = forms.MultipleChoiceField(
+    vulnerable_groups = DistinctChoicesField(
         label=_("Do any of these describe the person affected? (optional)"),
         choices=VulnerableGroup.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -202,30 +209,32 @@ class ComplaintForm(forms.Form):
             raise ValidationError(_("The date cannot be in the future."))
         return value
 
+    IDENTITY = ("name", "email", "phone", "address", "victim_name", "victim_contact")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        mode = data.get("filing_mode")
-        if mode == FilingMode.ANONYMOUS:
-            for name in ("name", "email", "phone", "address", "victim_name", "victim_contact"):
-                data[name] = ""
-        else:
-            self._require(
-                data, "name", _("Please tell us your name, or choose to file anonymously.")
-            )
-            if not (data.get("email") or data.get("phone") or data.get("address")):
-                self.add_error(
-                    "email", _("Give at least one way to reach you: email, phone or address.")
-                )
-        if mode == FilingMode.ON_BEHALF:
-            self._require(data, "victim_name", _("Please tell us who was affected."))
-            self._require(
-                data, "victim_consents", _("Please tell us whether the person affected agrees.")
-            )
+        self._clean_people(data)
         if Right.EQUALITY in data.get("rights", []) and not data.get("discrimination_ground"):
             self.add_error(
                 "discrimination_ground", _("Please choose the ground of discrimination.")
             )
         return data
+
+    def _clean_people(self, data: dict[str, Any]) -> None:
+        mode = data.get("filing_mode")
+        if mode == FilingMode.ANONYMOUS:
+            data.update(dict.fromkeys(self.IDENTITY, ""))
+            return
+        self._require(data, "name", _("Please tell us your name, or choose to file anonymously."))
+        if not (data.get("email") or data.get("phone") or data.get("address")):
+            self.add_error(
+                "email", _("Give at least one way to reach you: email, phone or address.")
+            )
+        if mode == FilingMode.ON_BEHALF:
+            self._require(data, "victim_name", _("Please tell us who was affected."))
+            self._require(
+                data, "victim_consents", _("Please tell us whether the person affected agrees.")
+            )
 
     def _require(self, data: dict[str, Any], name: str, message: Any) -> None:
         if not data.get(name) and name not in self.errors:

@@ -47,6 +47,16 @@ WITHDRAWABLE = [
 PAUSED = {State.AWAITING_SUPPLEMENT, State.MEDIATION}
 # States in which intake officers see a case.
 INTAKE_STATES = {State.RECEIVED, State.SCREENING, State.AWAITING_SUPPLEMENT}
+# States of a case being processed (the "due soon" and "overdue" queues). A tuple in a fixed
+# order: the partial index `case_processing_due` has it in its condition, and the queues repeat
+# that condition word for word so that SQLite can use the index (cases.queues).
+PROCESSING = (
+    State.SCREENING,
+    State.AWAITING_SUPPLEMENT,
+    State.INVESTIGATION,
+    State.MEDIATION,
+    State.DELIBERATION,
+)
 
 
 class Outcome(models.TextChoices):
@@ -198,6 +208,11 @@ class Case(ConcurrentTransitionMixin, SealedModel):
             models.Index(fields=["received_at", "id"], name="case_received_keyset"),
             models.Index(fields=["state", "received_at", "id"], name="case_state_keyset"),
             models.Index(fields=["assigned_to", "received_at", "id"], name="case_assignee_keyset"),
+            models.Index(
+                fields=["due_date", "id"],
+                condition=models.Q(state__in=PROCESSING),
+                name="case_processing_due",
+            ),
         ]
         permissions = [("work_on_case", "Can work on the case as its investigator")]
 
@@ -276,7 +291,7 @@ class Case(ConcurrentTransitionMixin, SealedModel):
         state,
         source=State.AWAITING_SUPPLEMENT,
         target=State.CLOSED,
-        conditions=[supplement_overdue],
+        conditions=[supplement_overdue],  # type: ignore[list-item]
         permission=allowed("close_not_supplemented"),
     )
     def close_not_supplemented(self) -> None:
@@ -367,7 +382,7 @@ class Case(ConcurrentTransitionMixin, SealedModel):
         state,
         source=State.MONITORING,
         target=State.CLOSED,
-        conditions=[every_recommendation_answered],
+        conditions=[every_recommendation_answered],  # type: ignore[list-item]
         permission=allowed("close_monitoring"),
     )
     def close_monitoring(self) -> None:
@@ -440,6 +455,7 @@ class CaseEvent(SealedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(max_length=32)
+    version = models.PositiveIntegerField(default=1)  # the case's version after this event
     from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     reason_code = models.CharField(max_length=32, blank=True)

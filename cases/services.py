@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cases import attachments, receipts
-from cases.models import Case, CaseEvent, CaseTag, Channel, FilingMode, Person
+from cases.models import Case, CaseEvent, CaseTag, Channel, FilingMode, Person, State
 from notifications.services import notify
 from ombuds import crypto
 from ombuds.models import DataKey, User
@@ -39,6 +39,7 @@ def _new_case(data: dict[str, Any], *, channel: str, data_key: DataKey) -> tuple
     access_key = receipts.new_access_key()
     case = Case(
         data_key=data_key,
+        state=State.SCREENING if channel == Channel.OWN_MOTION else State.RECEIVED,
         submission_token=data.get("submission"),
         channel=channel,
         filing_mode=data["filing_mode"],
@@ -70,8 +71,8 @@ def _new_case(data: dict[str, Any], *, channel: str, data_key: DataKey) -> tuple
 
 
 def _people(case: Case, data: dict[str, Any]) -> list[Person]:
-    if case.filing_mode == FilingMode.ANONYMOUS:
-        return []
+    if case.filing_mode not in {FilingMode.SELF, FilingMode.ON_BEHALF}:
+        return []  # anonymous, or an own-motion case without a petitioner
     people = [
         Person(
             case=case,
@@ -105,10 +106,12 @@ def case_file(
     channel: str = Channel.WEB,
     actor: User | None = None,
 ) -> Filed:
-    """Store a complaint whole (case, people, categories, evidence, first event, receipt mail)."""
+    """Store a complaint whole (case, people, categories, evidence, first event, receipt mail).
+
+    A form posted twice fails on the unique `submission_token` when the case row is inserted,
+    before anything else is stored (no query first: this is the intake's hot path).
+    """
     token = data.get("submission")
-    if token and (existing := Case.objects.filter(submission_token=token).first()):
-        raise DuplicateSubmission(existing)
     stored: list[str] = []
     try:
         with transaction.atomic(durable=True):
@@ -121,7 +124,7 @@ def case_file(
                 ]
             )
             Person.objects.bulk_create(_people(case, data))
-            event = _event(case, action="filed", actor=actor, to_state=case.state)
+            event = _event(case, action="filed", actor=actor)
             for upload, content_type in evidence:
                 attachment = attachments.store(
                     case=case,
@@ -155,10 +158,9 @@ def _event(
     action: str,
     actor: User | None = None,
     from_state: str = "",
-    to_state: str = "",
     **fields: Any,
 ) -> CaseEvent:
-    kind = CaseEvent.Actor.STAFF if actor else fields.pop("actor_kind", CaseEvent.Actor.PETITIONER)
+    kind = CaseEvent.Actor.STAFF if actor else CaseEvent.Actor.PETITIONER
     return CaseEvent.objects.create(
         case=case,
         data_key=case.data_key,
@@ -166,9 +168,18 @@ def _event(
         actor=actor,
         actor_kind=kind,
         from_state=from_state,
-        to_state=to_state,
+        to_state=case.state,
+        version=case.version,
         **fields,
     )
+
+
+def _locked(case: Case) -> Case:
+    """The case's row, locked for this transaction (SQLite's immediate transactions lock anyway)."""
+    rows = Case.objects.select_related("data_key")
+    if connection.features.has_select_for_update:
+        rows = rows.select_for_update(of=("self",))
+    return rows.get(pk=case.pk)
 
 
 def petitioner_email(case: Case) -> str:
@@ -181,7 +192,9 @@ def case_add_information(*, case: Case, message: str, evidence: Evidence = ()) -
     stored: list[str] = []
     try:
         with transaction.atomic(durable=True):
-            case = Case.objects.select_related("data_key").get(pk=case.pk)
+            case = _locked(case)
+            case.version += 1
+            case.save(update_fields=["version"])
             event = _event(case, action="information_added", message=message)
             for upload, content_type in evidence:
                 attachment = attachments.store(
@@ -201,12 +214,12 @@ def case_add_information(*, case: Case, message: str, evidence: Evidence = ()) -
 def case_withdraw_by_petitioner(*, case: Case, reason: str) -> Case:
     """The petitioner withdraws through the tracking page; closes the case as withdrawn."""
     with transaction.atomic(durable=True):
-        case = Case.objects.select_related("data_key").get(pk=case.pk)
+        case = _locked(case)
         from_state = case.state
         case.withdraw()
         case.version += 1
-        case.save(update_fields=["state", "outcome", "closed_at", "version"])
-        _event(case, action="withdrawn", from_state=from_state, to_state=case.state, message=reason)
+        case.save(update_fields=["state", "outcome", "closed_at", "paused_since", "version"])
+        _event(case, action="withdrawn", from_state=from_state, message=reason)
         notify(
             "case_withdrawn",
             to=petitioner_email(case),

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_fsm import has_transition_perm
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import access, clocks
 from cases.models import Case, CaseEvent, Recommendation, Recusal
-from cases.services import petitioner_email
+from cases.services import _locked, petitioner_email
 from notifications.services import notify
 from ombuds.models import User
 
@@ -55,13 +55,6 @@ class Step:
     today: date = field(default_factory=timezone.localdate)
 
 
-def _locked(case: Case) -> Case:
-    rows = Case.objects.select_related("data_key")
-    if connection.features.has_select_for_update:
-        rows = rows.select_for_update(of=("self",))
-    return rows.get(pk=case.pk)
-
-
 def _record(
     case: Case, step: Step, *, action: str, from_state: str, public: bool, reason_code: str = ""
 ) -> CaseEvent:
@@ -73,6 +66,7 @@ def _record(
         action=action,
         from_state=from_state,
         to_state=case.state,
+        version=case.version,
         reason_code=reason_code,
         public=public,
         message=step.message if public else "",

@@ -94,3 +94,18 @@ def staff(intake_officer: Any, investigator: Any, ombudsperson: Any) -> Any:
     from tests.workflow import Staff
 
     return Staff(intake=intake_officer, investigator=investigator, ombudsperson=ombudsperson)
+
+
+def sign_in(client: Any, user: Any) -> Any:
+    """Log `user` in with a confirmed TOTP device, as after a real second-factor check."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    )
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -1,4 +1,4 @@
-"""Every (state × transition) pair: allowed exactly where DESIGN.md §2 says, and a refused
+"""Every (state, transition) pair: allowed exactly where DESIGN.md §2 says, and a refused
 transition leaves the case untouched."""
 
 from __future__ import annotations

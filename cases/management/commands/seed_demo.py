@@ -15,7 +15,7 @@ from cases.forms import ComplaintForm
 from cases.models import Case
 from cases.services import case_file
 from ombuds.models import User
-from ombuds.roles import Role, ensure_groups
+from ombuds.roles import Role, ensure_groups, grant_sysadmin
 
 DEMO_PASSWORD = "ombuds-demo-2026"  # noqa: S105 - demo accounts only, refused in production
 DEMO_COMPLAINTS = [
@@ -59,6 +59,8 @@ class Command(BaseCommand):
                     user.save()
                     user.groups.add(groups[role.value])
                     created.append(user.username)
+                if role == Role.SYSADMIN:
+                    grant_sysadmin(user)  # the account admin at /staff/admin/
         if created:
             self.stdout.write(f"Created demo accounts: {', '.join(created)}")
         self.stdout.write(f"Demo staff log in as demo-<role> with password {DEMO_PASSWORD!r}.")

@@ -1,0 +1,278 @@
+"""Staff forms: the queue filters and one form per case action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cases import queues
+from cases.forms import MAX_TEXT, ComplaintForm, TextField
+from cases.models import (
+    Case,
+    Channel,
+    InadmissibleReason,
+    Recommendation,
+    RespondentType,
+    Right,
+    State,
+    VulnerableGroup,
+)
+from ombuds.models import User
+from ombuds.roles import Role
+
+VIEW_LABELS = {
+    "all": _("All my cases"),
+    "new": _("New complaints"),
+    "mine": _("Assigned to me"),
+    "unassigned": _("Unassigned"),
+    "due_soon": _("Due soon"),
+    "overdue": _("Overdue"),
+}
+
+
+def _any(label: Any, choices: Any) -> list[tuple[str, Any]]:
+    return [("", label), *choices]
+
+
+class QueueFilterForm(forms.Form):
+    view = forms.ChoiceField(
+        label=_("Queue"), choices=list(VIEW_LABELS.items()), required=False
+    )
+    state = forms.ChoiceField(label=_("State"), choices=_any(_("Any state"), State.choices),
+                              required=False)  # fmt: skip
+    right = forms.ChoiceField(label=_("Right"), choices=_any(_("Any right"), Right.choices),
+                              required=False)  # fmt: skip
+    respondent = forms.ChoiceField(
+        label=_("Respondent"), choices=_any(_("Any respondent"), RespondentType.choices),
+        required=False,
+    )  # fmt: skip
+    group = forms.ChoiceField(
+        label=_("Vulnerable group"), choices=_any(_("Any group"), VulnerableGroup.choices),
+        required=False,
+    )  # fmt: skip
+    received_from = forms.DateField(label=_("Received from"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    received_to = forms.DateField(label=_("Received until"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    reference = forms.CharField(label=_("Case reference"), required=False, max_length=40)
+    email = forms.EmailField(label=_("Petitioner email"), required=False)
+
+    def filters(self) -> queues.Filters:
+        from cases.receipts import normalise_reference
+
+        data = self.cleaned_data if self.is_valid() else {}
+        return queues.Filters(
+            view=data.get("view") or "all",
+            state=data.get("state", ""),
+            right=data.get("right", ""),
+            respondent=data.get("respondent", ""),
+            group=data.get("group", ""),
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+            reference=normalise_reference(data.get("reference", "")),
+            email=data.get("email", ""),
+        )
+
+
+def investigators_for(case: Case) -> Any:
+    """Investigators who may take the case: active, and not recused from it."""
+    return (
+        User.objects.filter(groups__name=Role.INVESTIGATOR, is_active=True)
+        .exclude(pk__in=case.recusals.values("user"))
+        .order_by("username")
+    )
+
+
+class ActionForm(forms.Form):
+    """What every action carries: the version seen, a message to the petitioner, a note."""
+
+    message_required = False
+    note_required = False
+    message_label = _("Message to the petitioner")
+    note_label = _("Internal note (staff only)")
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    message = TextField(max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
+    note = TextField(max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["version"].initial = case.version
+        self.fields["message"].label = self.message_label
+        self.fields["message"].required = self.message_required
+        self.fields["note"].label = self.note_label
+        self.fields["note"].required = self.note_required
+
+    def extra(self) -> dict[str, Any]:
+        """Arguments for the service beyond the common step."""
+        return {}
+
+
+class MessageRequiredForm(ActionForm):
+    message_required = True
+
+
+class NoteRequiredForm(ActionForm):
+    note_required = True
+
+
+class SupplementForm(ActionForm):
+    message_required = True
+    message_label = _("What information do you need from the petitioner?")
+
+
+class InvestigatorForm(ActionForm):
+    investigator = forms.ModelChoiceField(label=_("Investigator"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        field: Any = self.fields["investigator"]
+        field.queryset = investigators_for(case)
+
+    def extra(self) -> dict[str, Any]:
+        return {"investigator": self.cleaned_data["investigator"]}
+
+
+class ProposeForm(InvestigatorForm):
+    def extra(self) -> dict[str, Any]:
+        return {}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("investigator"):
+            data["note"] = f"{_('Proposed investigator')}: {data['investigator']}. {data['note']}"
+        return data
+
+
+class InadmissibleForm(ActionForm):
+    message_required = True
+    message_label = _("Reasons, for the petitioner")
+    reason = forms.ChoiceField(label=_("Ground"), choices=InadmissibleReason.choices)
+
+    def extra(self) -> dict[str, Any]:
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class TransferForm(ActionForm):
+    body = TextField(label=_("Receiving body"), required=True, max_length=200)
+    body_reference = TextField(label=_("Its reference"), required=True, max_length=100)
+
+    def extra(self) -> dict[str, Any]:
+        return {"body": self.cleaned_data["body"], "reference": self.cleaned_data["body_reference"]}
+
+
+class UpholdForm(ActionForm):
+    """Up to three recommendations at once; at least one."""
+
+    message_required = True
+    message_label = _("Decision, for the petitioner")
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        for i in (1, 2, 3):
+            self.fields[f"agency_type_{i}"] = forms.ChoiceField(
+                label=_("Recommendation %(n)s: addressed to") % {"n": i},
+                choices=_any(_("Choose a body"), RespondentType.choices), required=False,
+            )  # fmt: skip
+            self.fields[f"agency_name_{i}"] = TextField(
+                label=_("Recommendation %(n)s: name of the body") % {"n": i}, max_length=200
+            )
+            self.fields[f"text_{i}"] = TextField(
+                label=_("Recommendation %(n)s: text") % {"n": i}, max_length=MAX_TEXT,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        drafts = []
+        for i in (1, 2, 3):
+            parts = [data.get(f"{name}_{i}") for name in ("agency_type", "agency_name", "text")]
+            if any(parts) and not all(parts):
+                self.add_error(f"text_{i}", _("Give the body, its name and the text."))
+            elif all(parts):
+                drafts.append(parts)
+        if not drafts and not self.errors:
+            raise ValidationError(_("Upholding a complaint needs at least one recommendation."))
+        data["drafts"] = drafts
+        return data
+
+    def extra(self) -> dict[str, Any]:
+        from cases.transitions import RecommendationDraft
+
+        return {"recommendations": [RecommendationDraft(*d) for d in self.cleaned_data["drafts"]]}
+
+
+class ReplyForm(ActionForm):
+    due = forms.DateField(label=_("Reply due by"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def extra(self) -> dict[str, Any]:
+        return {"due": self.cleaned_data["due"]}
+
+
+class ExtendForm(ActionForm):
+    message_required = True
+    message_label = _("Reason for the extension, told to the petitioner")
+    new_due = forms.DateField(label=_("New deadline"),
+                              widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+
+    def clean_new_due(self) -> Any:
+        new_due = self.cleaned_data["new_due"]
+        if self.case.due_date and new_due <= self.case.due_date:
+            raise ValidationError(_("The new deadline must be later than the current one."))
+        return new_due
+
+    def extra(self) -> dict[str, Any]:
+        return {"new_due": self.cleaned_data["new_due"]}
+
+
+class ResponseForm(ActionForm):
+    note_label = _("What the body answered")
+    recommendation = forms.ModelChoiceField(
+        label=_("Recommendation"), queryset=Recommendation.objects.none()
+    )
+    response = forms.ChoiceField(label=_("Response"), choices=Recommendation.Response.choices)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        field: Any = self.fields["recommendation"]
+        field.queryset = case.recommendations.order_by("pk")
+        field.label_from_instance = lambda r: f"{r.agency_name} ({r.plan_due:%Y-%m-%d})"
+
+    def extra(self) -> dict[str, Any]:
+        return {
+            "recommendation_id": self.cleaned_data["recommendation"].pk,
+            "response": self.cleaned_data["response"],
+        }
+
+
+class StaffComplaintForm(ComplaintForm):
+    """A complaint taken by phone, in person or by letter; or an own-motion case."""
+
+    channel = forms.ChoiceField(label=_("Received by"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, own_motion: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        channels = [Channel.PHONE, Channel.WALK_IN, Channel.LETTER]
+        if own_motion:
+            channels.append(Channel.OWN_MOTION)
+        channel: Any = self.fields["channel"]
+        channel.choices = [(c.value, c.label) for c in channels]
+        self.fields["privacy_consent"].label = _(
+            "The petitioner agreed that the office collects and uses their personal information"
+            " to handle the complaint."
+        )
+        self.fields["privacy_consent"].required = False
+        self.fields["filing_mode"].required = False
+
+    def _clean_people(self, data: dict[str, Any]) -> None:
+        if data.get("channel") == Channel.OWN_MOTION:
+            # The office acts of its own motion: no petitioner, nobody's agreement to record.
+            data.update(dict.fromkeys(self.IDENTITY, ""), filing_mode="", privacy_consent=True)
+            return
+        self._require(data, "filing_mode", _("Choose how the complaint is filed."))
+        self._require(data, "privacy_consent", _("Record the petitioner's agreement first."))
+        super()._clean_people(data)

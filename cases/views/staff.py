@@ -1,0 +1,197 @@
+"""Staff pages: queues, the case page, one page per action, evidence downloads, registration.
+
+Every view needs a verified second factor and a role that works on cases (`case_staff`: auditors
+and system administrators see no case, so every page here answers them 403, before any lookup);
+a case URL answers 404 to anyone who may not see the case (`access_case`), and every view of
+personal data is access-logged.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from http import HTTPStatus
+from typing import Any, TypeVar, cast
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases import access, attachments, queues, selectors, services, texts
+from cases import transitions as t
+from cases.models import Channel
+from cases.staff_actions import ACTIONS, allowed_now, available
+from cases.staff_forms import VIEW_LABELS, QueueFilterForm, StaffComplaintForm
+from ombuds.accesslog import record_access
+from ombuds.auth import staff_required
+from ombuds.roles import Role, roles_of
+
+CASE_ROLES = {Role.INTAKE_OFFICER, Role.INVESTIGATOR, Role.OMBUDSPERSON}
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def case_staff(view: View) -> View:
+    """`staff_required`, then 403 for staff whose roles work on no case (DESIGN.md §3)."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not roles_of(request.user) & CASE_ROLES:
+            return render(request, "staff/not_allowed.html", status=HTTPStatus.FORBIDDEN)
+        return view(request, *args, **kwargs)
+
+    return cast(View, staff_required(cast(Callable[..., HttpResponse], checked)))
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@require_GET
+@case_staff
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    filters = form.filters()
+    page = queues.case_queue(
+        user=request.user, filters=filters, cursor=request.GET.get("after", "")
+    )
+    if filters.email:
+        record_access(user=request.user, request=request, action="search", case_reference="",
+                      detail="email")  # fmt: skip
+    query = request.GET.copy()
+    query.pop("after", None)
+    context = {
+        "form": form,
+        "page": page,
+        "views": VIEW_LABELS,
+        "current_view": filters.view,
+        "query": query.urlencode(),
+        "may_register": bool(roles_of(request.user) & {Role.INTAKE_OFFICER, Role.OMBUDSPERSON}),
+    }
+    return _no_store(render(request, "staff/queue.html", context))
+
+
+@require_GET
+@case_staff
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    case = access.access_case(request.user, reference)
+    record_access(user=request.user, request=request, action="view_case",
+                  case_reference=case.reference)  # fmt: skip
+    context = {
+        "page": selectors.staff_case_page(case),
+        "actions": available(request.user, case),
+        "public_state": texts.PUBLIC_STATE[case.state],
+    }
+    return _no_store(render(request, "staff/case.html", context))
+
+
+def _action_page(
+    request: HttpRequest, case: Any, name: str, form: Any, status: int = HTTPStatus.OK, **extra: Any
+) -> HttpResponse:
+    context = {"case": case, "action": name, "spec": ACTIONS[name], "form": form, **extra}
+    return _no_store(render(request, "staff/action.html", context, status=status))
+
+
+@require_http_methods(["GET", "POST"])
+@case_staff
+def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    case = access.access_case(request.user, reference)
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    seen = _stale_version(request, case)
+    if seen is not None and roles_of(request.user) & access.ACTION_ROLES.get(action, set()):
+        # Someone acted since this form was opened: say so, even if the action is no longer
+        # possible (a "not allowed" page would hide why).
+        return _changed(request, case, action, spec.form(request.POST, case=case), seen=seen)
+    if not allowed_now(request.user, action, case):
+        return render(request, "staff/not_allowed.html", {"case": case},
+                      status=HTTPStatus.FORBIDDEN)  # fmt: skip
+    form = spec.form(request.POST or None, case=case)
+    if request.method != "POST" or not form.is_valid():
+        return _action_page(request, case, action, form)
+    step = t.Step(
+        actor=request.user,  # type: ignore[arg-type]
+        version=form.cleaned_data["version"],
+        message=form.cleaned_data["message"],
+        note=form.cleaned_data["note"],
+    )
+    try:
+        spec.perform(case=case, step=step, **form.extra())
+    except t.CaseChanged as changed:
+        return _changed(request, changed.case, action, form, seen=step.version)
+    except t.NotAllowed:
+        return render(request, "staff/not_allowed.html", {"case": case},
+                      status=HTTPStatus.CONFLICT)  # fmt: skip
+    messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+    if not access.can_view(request.user, case):
+        return redirect("staff:queue")
+    return redirect("staff:case", reference=case.reference)
+
+
+def _stale_version(request: HttpRequest, case: Any) -> int | None:
+    """The case version a POSTed form was opened at, when the case has changed since."""
+    seen = request.POST.get("version", "") if request.method == "POST" else ""
+    if not (seen.isdigit() and len(seen) < 10) or int(seen) == case.version:
+        return None
+    return int(seen)
+
+
+def _changed(request: HttpRequest, current: Any, action: str, form: Any, *, seen: int) -> HttpResponse:
+    """Someone else acted first: show what changed, keep what this person typed."""
+    data = form.data.copy()
+    data["version"] = str(current.version)
+    again = ACTIONS[action].form(data, case=current)
+    again.is_valid()
+    changes = list(
+        current.events.filter(version__gt=seen).select_related("actor", "data_key").order_by("pk")
+    )
+    return _action_page(request, current, action, again, HTTPStatus.CONFLICT, changes=changes,
+                        still_allowed=allowed_now(request.user, action, current))  # fmt: skip
+
+
+@require_GET
+@case_staff
+def attachment(request: HttpRequest, reference: str, uid: uuid.UUID) -> FileResponse:
+    case = access.access_case(request.user, reference)
+    item = get_object_or_404(case.attachments.select_related("data_key"), uid=uid)
+    record_access(user=request.user, request=request, action="download_attachment",
+                  case_reference=case.reference, detail=str(item.uid))  # fmt: skip
+    response = FileResponse(
+        io.BytesIO(attachments.read(item)), as_attachment=True, filename=item.filename,
+        content_type=item.content_type,
+    )  # fmt: skip
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@case_staff
+def register(request: HttpRequest) -> HttpResponse:
+    """Register a complaint received by phone, in person or by letter, or open an own-motion case."""
+    roles = roles_of(request.user)
+    if not roles & {Role.INTAKE_OFFICER, Role.OMBUDSPERSON}:
+        return render(request, "staff/not_allowed.html", status=HTTPStatus.FORBIDDEN)
+    own_motion = Role.OMBUDSPERSON in roles
+    if request.method != "POST":
+        form = StaffComplaintForm(initial={"submission": uuid.uuid4()}, own_motion=own_motion)
+        return _no_store(render(request, "staff/register.html", {"form": form}))
+    form = StaffComplaintForm(request.POST, request.FILES, own_motion=own_motion)
+    if not form.is_valid():
+        lost = [f.name for f in request.FILES.getlist("evidence")]
+        return _no_store(render(request, "staff/register.html", {"form": form, "lost_files": lost}))
+    try:
+        filed = services.case_file(
+            data=form.cleaned_data, evidence=form.cleaned_data["evidence"],
+            channel=form.cleaned_data["channel"], actor=request.user,  # type: ignore[arg-type]
+        )  # fmt: skip
+    except services.DuplicateSubmission as duplicate:
+        return redirect("staff:case", reference=duplicate.case.reference)
+    context = {"case": filed.case, "access_key": filed.access_key,
+               "own_motion": filed.case.channel == Channel.OWN_MOTION}  # fmt: skip
+    return _no_store(render(request, "staff/registered.html", context))
