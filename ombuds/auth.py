@@ -28,7 +28,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import user_has_device
 
 from ombuds import crypto
-from ombuds.roles import roles_of
+from ombuds.roles import Role, roles_of
 from ombuds.throttle import client_address
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -49,13 +49,23 @@ def safe_next(request: HttpRequest) -> str:
     allowed = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return target if target and allowed else DEFAULT_NEXT
+    return target if target and allowed else home_for(request.user)
+
+
+def home_for(user: Any) -> str:
+    """The first page for a role: auditors and administrators see no case, so no case queue."""
+    roles = roles_of(user)
+    if roles & {Role.INTAKE_OFFICER, Role.INVESTIGATOR, Role.OMBUDSPERSON} or not roles:
+        return DEFAULT_NEXT
+    if Role.AUDITOR in roles:
+        return reverse("accounts:access_log")
+    return reverse("admin:index")
 
 
 def second_factor_url(user: Any, next_url: str) -> str:
     """Where a password-only user goes: enrolment first time, verification afterwards."""
     step = "accounts:verify" if user_has_device(user, confirmed=True) else "accounts:enrol"
-    query = "" if next_url == DEFAULT_NEXT else "?" + urlencode({"next": next_url})
+    query = "" if next_url in {DEFAULT_NEXT, home_for(user)} else "?" + urlencode({"next": next_url})
     return reverse(step) + query
 
 
