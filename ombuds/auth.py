@@ -65,8 +65,9 @@ def home_for(user: Any) -> str:
 def second_factor_url(user: Any, next_url: str) -> str:
     """Where a password-only user goes: enrolment first time, verification afterwards."""
     step = "accounts:verify" if user_has_device(user, confirmed=True) else "accounts:enrol"
-    query = "" if next_url in {DEFAULT_NEXT, home_for(user)} else "?" + urlencode({"next": next_url})
-    return reverse(step) + query
+    if next_url in {DEFAULT_NEXT, home_for(user)}:
+        return reverse(step)
+    return reverse(step) + "?" + urlencode({"next": next_url})
 
 
 R = TypeVar("R", bound=HttpResponseBase)

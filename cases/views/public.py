@@ -11,9 +11,12 @@ import uuid
 from http import HTTPStatus
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.forms import MultipleChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -48,7 +51,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def complaint(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         form = ComplaintForm(initial={"submission": uuid.uuid4()}, language=_language())
-        return render(request, "cases/complaint.html", {"form": form})
+        return render(request, "cases/complaint.html", {"form": form, "carry_form": "complaint"})
+    if request.POST.get("switch_language") in Language.values:
+        return _switch_language(request, request.POST["switch_language"])
     form = ComplaintForm(request.POST, request.FILES, language=_language())
     if form.is_bot:
         return render(request, "cases/rejected.html", status=HTTPStatus.BAD_REQUEST)
@@ -77,10 +82,33 @@ def complaint(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "cases/receipt.html", context))
 
 
+def _switch_language(request: HttpRequest, language: str) -> HttpResponse:
+    """The language buttons submit the complaint form itself, so nothing typed is lost."""
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    multiple = {
+        n for n, f in ComplaintForm.base_fields.items() if isinstance(f, MultipleChoiceField)
+    }
+    typed = {
+        name: request.POST.getlist(name) if name in multiple else request.POST.get(name)
+        for name in ComplaintForm.base_fields
+        if name in request.POST
+    }
+    form = ComplaintForm(initial=typed, language=language)
+    lost_files = [f.name for f in request.FILES.getlist("evidence")]
+    context = {"form": form, "lost_files": lost_files, "carry_form": "complaint"}
+    response = _private(render(request, "cases/complaint.html", context))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE, max_age=settings.LANGUAGE_COOKIE_AGE,
+    )  # fmt: skip
+    return response
+
+
 def _form_again(request: HttpRequest, form: ComplaintForm, status: int) -> HttpResponse:
     """Show the form with its errors and all that was typed; name any files to attach again."""
     lost_files = [f.name for f in request.FILES.getlist("evidence")]
-    context = {"form": form, "lost_files": lost_files}
+    context = {"form": form, "lost_files": lost_files, "carry_form": "complaint"}
     return _private(render(request, "cases/complaint.html", context, status=status))
 
 

@@ -142,7 +142,9 @@ def _stale_version(request: HttpRequest, case: Any) -> int | None:
     return int(seen)
 
 
-def _changed(request: HttpRequest, current: Any, action: str, form: Any, *, seen: int) -> HttpResponse:
+def _changed(
+    request: HttpRequest, current: Any, action: str, form: Any, *, seen: int
+) -> HttpResponse:
     """Someone else acted first: show what changed, keep what this person typed."""
     data = form.data.copy()
     data["version"] = str(current.version)
@@ -173,7 +175,7 @@ def attachment(request: HttpRequest, reference: str, uid: uuid.UUID) -> FileResp
 @require_http_methods(["GET", "POST"])
 @case_staff
 def register(request: HttpRequest) -> HttpResponse:
-    """Register a complaint received by phone, in person or by letter, or open an own-motion case."""
+    """Register a complaint taken by phone, in person or by letter, or open an own-motion case."""
     roles = roles_of(request.user)
     if not roles & {Role.INTAKE_OFFICER, Role.OMBUDSPERSON}:
         return render(request, "staff/not_allowed.html", status=HTTPStatus.FORBIDDEN)

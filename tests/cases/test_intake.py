@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -145,3 +146,17 @@ def test_a_failure_midway_stores_nothing(settings, tmp_path):
     assert not Case.objects.exists()
     assert not CaseEvent.objects.exists()
     assert not Notification.objects.exists()
+
+
+def test_switching_language_on_the_form_keeps_what_was_typed(client, complaint_data):
+    complaint_data["switch_language"] = "en"
+    complaint_data["evidence"] = [factories.pdf("letter.pdf")]
+    response = client.post(reverse("cases:complaint"), complaint_data)
+    assert response.status_code == HTTPStatus.OK
+    assert not Case.objects.exists()
+    assert response.cookies["django_language"].value == "en"
+    assert "File a complaint" in response.text
+    assert complaint_data["narrative"] in response.text
+    assert re.search(r'name="rights" value="disability"[^>]*checked', response.text)
+    assert "letter.pdf" in response.text
+    assert "This field is required." not in response.text
