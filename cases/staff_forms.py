@@ -38,9 +38,7 @@ def _any(label: Any, choices: Any) -> list[tuple[str, Any]]:
 
 
 class QueueFilterForm(forms.Form):
-    view = forms.ChoiceField(
-        label=_("Queue"), choices=list(VIEW_LABELS.items()), required=False
-    )
+    view = forms.ChoiceField(label=_("Queue"), choices=list(VIEW_LABELS.items()), required=False)
     state = forms.ChoiceField(label=_("State"), choices=_any(_("Any state"), State.choices),
                               required=False)  # fmt: skip
     right = forms.ChoiceField(label=_("Right"), choices=_any(_("Any right"), Right.choices),

@@ -122,8 +122,10 @@ def test_monitoring_closes_only_when_every_recommendation_is_answered(staff):
         _run(staff, case, "close_monitoring")
     recommendation = case.recommendations.get()
     t.case_record_response(
-        case=case, step=staff.step(case, staff.investigator, note="Ramp built in May."),
-        recommendation_id=recommendation.pk, response="implemented",
+        case=case,
+        step=staff.step(case, staff.investigator, note="Ramp built in May."),
+        recommendation_id=recommendation.pk,
+        response="implemented",
     )
     closed = _run(staff, case, "close_monitoring")
     assert (closed.state, closed.outcome) == (State.CLOSED, Outcome.UPHELD)
