@@ -42,7 +42,7 @@ test-postgres: install
 	$(BIN)/python tests/with_postgres.py -- $(BIN)/python -m pytest -q
 
 messages: install
-	$(BIN)/python manage.py makemessages -l ko -l en --no-obsolete --ignore '.venv/*'
+	$(BIN)/python manage.py makemessages -l ko -l en --no-obsolete --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:
