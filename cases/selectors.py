@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from cases import receipts
-from cases.models import Attachment, Case, CaseEvent, CaseTag, Person, Recommendation
+from cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseTag,
+    Person,
+    Recommendation,
+    Right,
+    VulnerableGroup,
+)
 
 # Stands in for a missing case so that an unknown reference costs the same hash as a wrong key.
 _NO_CASE_HASH = "0" * 64
@@ -61,8 +70,8 @@ def staff_case_page(case: Case) -> StaffCasePage:
     return StaffCasePage(
         case=case,
         people=list(case.people.select_related("data_key").order_by("pk")),
-        rights=[code for kind, code in tags if kind == CaseTag.Kind.RIGHT],
-        groups=[code for kind, code in tags if kind == CaseTag.Kind.GROUP],
+        rights=[Right(code).label for kind, code in tags if kind == CaseTag.Kind.RIGHT],
+        groups=[VulnerableGroup(code).label for kind, code in tags if kind == CaseTag.Kind.GROUP],
         events=list(case.events.select_related("data_key", "actor").order_by("created_at", "pk")),
         attachments=list(case.attachments.select_related("data_key").order_by("uploaded_at")),
         recommendations=list(case.recommendations.select_related("data_key").order_by("pk")),

@@ -79,3 +79,17 @@ def allowed_now(user: Any, action: str, case: Case) -> bool:
 
 def available(user: Any, case: Case) -> list[tuple[str, Action]]:
     return [(name, a) for name, a in ACTIONS.items() if allowed_now(user, name, case)]
+
+
+PETITIONER_EVENTS: dict[str, Promise] = {
+    "filed": _("Complaint filed"),
+    "information_added": _("The petitioner added information"),
+    "withdrawn": _("Withdrawn by the petitioner"),
+}
+
+
+def event_label(action: str) -> Promise | str:
+    """The staff-facing name of a timeline entry."""
+    if action in ACTIONS:
+        return ACTIONS[action].label
+    return PETITIONER_EVENTS.get(action, action)

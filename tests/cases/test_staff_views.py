@@ -16,6 +16,11 @@ from tests.conftest import sign_in
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    client.cookies["django_language"] = "en"
+
+
 def act(client, case, action, **data):
     case.refresh_from_db()
     url = reverse("staff:act", args=[case.reference, action])
@@ -91,7 +96,7 @@ def test_conflict_page_keeps_typing_and_lists_the_change(client, staff):
     response = client.post(url, {"version": seen, "message": "", "note": "my careful note"})
     assert response.status_code == HTTPStatus.CONFLICT
     assert "my careful note" in response.text
-    assert "request_supplement" in response.text
+    assert "Ask the petitioner for more information" in response.text
     case.refresh_from_db()
     assert f'name="version" value="{case.version}"' in response.text
 

@@ -1,0 +1,15 @@
+"""`{{ event.action|event_label }}`: the translated name of a timeline entry for staff."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.functional import Promise
+
+from cases import staff_actions
+
+register = template.Library()
+
+
+@register.filter
+def event_label(action: str) -> Promise | str:
+    return staff_actions.event_label(action)
