@@ -159,6 +159,7 @@ ANONYMOUS_USER_NAME = None
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["ombuds.formats"]
 TIME_ZONE = env("OMBUDS_TIME_ZONE", "Asia/Seoul")
 USE_I18N = True
 USE_TZ = True
