@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -57,8 +58,8 @@ def petitioner_attachments(case: Case) -> QuerySet[Attachment]:
 class StaffCasePage:
     case: Case
     people: list[Person]
-    rights: list[str]
-    groups: list[str]
+    rights: list[Any]  # translated labels
+    groups: list[Any]
     events: list[CaseEvent]
     attachments: list[Attachment]
     recommendations: list[Recommendation]
