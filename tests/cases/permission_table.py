@@ -102,6 +102,8 @@ class Redirect:
 
 Expect = int | Redirect
 HOME = Redirect("staff:queue")  # where a signed-in visitor of the sign-in pages is sent
+# ...unless their role sees no case: auditors go to the access log, administrators to accounts.
+ROLE_HOME = {"auditor": Redirect("accounts:access_log"), "sysadmin": Redirect("admin:index")}
 
 
 def gate(persona: str) -> Expect | None:
@@ -155,7 +157,7 @@ def sign_in_page(*, shows_to: str, **others: Expect) -> Callable[[str], Expect]:
     def expect(persona: str) -> Expect:
         if persona in (shows_to, *others):
             return HTTPStatus.OK if persona == shows_to else others[persona]
-        return default.get(persona, HOME)
+        return default.get(persona, ROLE_HOME.get(persona, HOME))
 
     return expect
 
