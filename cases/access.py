@@ -12,11 +12,12 @@ so a case URL never reveals that a case exists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cases.models import (
@@ -29,6 +30,7 @@ from cases.models import (
 from ombuds.roles import Role, roles_of
 
 WORK_PERMISSION = "work_on_case"
+_CODE = re.compile(r"[a-z_]+")
 
 INTAKE, INVESTIGATOR, OMBUDSPERSON = Role.INTAKE_OFFICER, Role.INVESTIGATOR, Role.OMBUDSPERSON
 
@@ -75,6 +77,45 @@ ACTION_STATES: dict[str, set[str]] = {
 TRANSITIONS = set(ACTION_ROLES) - set(ACTION_STATES)
 
 
+class Among(Expression):
+    """`column IN ('a', 'b')`, the codes written into the SQL rather than bound as parameters.
+
+    For conditions on the state that should not drive the query plan. On SQLite,
+    `likelihood(…, 0.9)` tells the planner that the condition does not narrow the rows, which
+    changes nothing else: for intake officers it walks the newest cases (intake states are the
+    first ones) instead of reading every case in those states and sorting them (135 ms at 1M
+    cases); for the due-soon and overdue queues it reads `case_processing_due` (due_date, id
+    WHERE state IN PROCESSING) in deadline order and stops after a page (236 ms down to 0.1 ms
+    at 100k cases). A partial index serves a query only when the query repeats its condition
+    as written, which SQLite cannot see through bound parameters: hence the literals
+    (DESIGN.md §7).
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, codes: Iterable[str]) -> None:
+        super().__init__()
+        self.codes = tuple(codes)
+        if not all(_CODE.fullmatch(code) for code in self.codes):
+            raise ValueError("only lowercase codes are written into SQL")
+        self.target: Any = F(field)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.target]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.target,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.target)
+        literals = ", ".join(f"'{code}'" for code in self.codes)
+        return f"{sql} IN ({literals})", list(params)
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        sql, params = self.as_sql(compiler, connection)
+        return f"likelihood({sql}, 0.9)", params
+
+
 def _work_permission() -> QuerySet[Permission, int]:
     """The `work_on_case` permission as a subquery, which the database resolves once per query.
 
@@ -108,7 +149,7 @@ def visible_cases(user: Any) -> QuerySet[Case]:
         condition = Q()
     else:
         if INTAKE in roles:
-            condition |= Q(state__in=INTAKE_STATES)
+            condition |= Among("state", sorted(INTAKE_STATES))
         if INVESTIGATOR in roles:
             condition |= _assigned(user)
     if not roles & {INTAKE, INVESTIGATOR, OMBUDSPERSON}:

@@ -7,13 +7,11 @@ keeps using the index range (`a <= x AND (a < x OR id < y)`, DESIGN.md §7).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -23,44 +21,6 @@ from ombuds import crypto
 
 PAGE_SIZE = 25
 VIEWS = ("all", "new", "mine", "unassigned", "due_soon", "overdue")
-_CODE = re.compile(r"[a-z_]+")
-
-
-class Among(Expression):
-    """`column IN ('a', 'b')`, the codes written into the SQL rather than bound as parameters.
-
-    For the due-soon and overdue queues, which read `case_processing_due` (due_date, id WHERE
-    state IN PROCESSING) in deadline order and stop after a page. A partial index serves a query
-    only when the query repeats its condition as written, and SQLite cannot see through bound
-    parameters. SQLite also needs to be told not to look cases up by state instead (five index
-    lookups, then a sort of every case being processed: 236 ms instead of 0.1 ms at 100k
-    cases): `likelihood(…, 0.9)` says the condition is no help in finding rows, and changes
-    nothing else (DESIGN.md §7).
-    """
-
-    output_field = BooleanField()
-
-    def __init__(self, field: str, codes: Sequence[str]) -> None:
-        super().__init__()
-        if not all(_CODE.fullmatch(code) for code in codes):
-            raise ValueError("only lowercase codes are written into SQL")
-        self.target: Any = F(field)
-        self.codes = tuple(codes)
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.target]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        (self.target,) = exprs
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        sql, params = compiler.compile(self.target)
-        literals = ", ".join(f"'{code}'" for code in self.codes)
-        return f"{sql} IN ({literals})", list(params)
-
-    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        sql, params = self.as_sql(compiler, connection)
-        return f"likelihood({sql}, 0.9)", params
 
 
 @dataclass(frozen=True)
@@ -95,9 +55,10 @@ def _view(rows: QuerySet[Case], user: Any, view: str, today: date) -> QuerySet[C
         return rows.filter(state__in=[State.SCREENING, State.INVESTIGATION], assigned_to=None)
     if view == "due_soon":
         soon = today + timedelta(days=clocks.DUE_SOON_DAYS)
-        return rows.filter(Among("state", PROCESSING), due_date__gte=today, due_date__lte=soon)
+        processing = access.Among("state", PROCESSING)
+        return rows.filter(processing, due_date__gte=today, due_date__lte=soon)
     if view == "overdue":
-        return rows.filter(Among("state", PROCESSING), due_date__lt=today)
+        return rows.filter(access.Among("state", PROCESSING), due_date__lt=today)
     return rows
 
 

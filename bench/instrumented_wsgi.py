@@ -1,0 +1,81 @@
+"""Bench only: `ombuds.wsgi` with the time spent in cryptography measured per request.
+
+The encryption functions of `ombuds.crypto` are wrapped with `time.perf_counter` accumulators
+(the real functions still run: nothing is switched off), and each response carries bench-only
+headers with the request's server time and the part of it spent in them:
+
+    X-Bench-Server-Us   time from the request reaching Django to the response starting
+    X-Bench-Cpu-Us      the CPU time of that (this process), the rest is waiting
+    X-Bench-Encrypt-Us  AES-GCM: seal, unseal, wrap and unwrap of data keys
+    X-Bench-Hmac-Us     keyed hashes (blind indexes, access-key hashes, throttle buckets)
+    X-Bench-Sql-Us      SQL statements, waits for locks included (BEGIN IMMEDIATE on SQLite)
+
+Gunicorn's sync workers serve one request at a time per process, so per-process accumulators
+are per-request. Never used outside bench/.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import connection
+
+from ombuds import crypto
+from ombuds.wsgi import application as django_application
+
+ENCRYPT = ("seal", "unseal", "wrap_data_key", "unwrap_data_key")
+HMAC = ("keyed_hash",)
+_spent = {"encrypt": 0.0, "hmac": 0.0, "sql": 0.0}
+_depth = {"encrypt": 0, "hmac": 0}  # seal() may unwrap a data key: count the outer call only
+
+
+def _timed(kind: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        _depth[kind] += 1
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _depth[kind] -= 1
+            if not _depth[kind]:
+                _spent[kind] += time.perf_counter() - started
+
+    return timed
+
+
+for _name in ENCRYPT:
+    setattr(crypto, _name, _timed("encrypt", getattr(crypto, _name)))
+for _name in HMAC:
+    setattr(crypto, _name, _timed("hmac", getattr(crypto, _name)))
+
+
+def _timed_sql(execute: Callable[..., Any], *args: Any) -> Any:
+    started = time.perf_counter()
+    try:
+        return execute(*args)
+    finally:
+        _spent["sql"] += time.perf_counter() - started
+
+
+def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    _spent.update(encrypt=0.0, hmac=0.0, sql=0.0)
+    started, cpu = time.perf_counter(), time.process_time()
+
+    def start(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+        server = time.perf_counter() - started
+        headers = [
+            *headers,
+            ("X-Bench-Server-Us", str(round(server * 1e6))),
+            ("X-Bench-Cpu-Us", str(round((time.process_time() - cpu) * 1e6))),
+            ("X-Bench-Encrypt-Us", str(round(_spent["encrypt"] * 1e6))),
+            ("X-Bench-Hmac-Us", str(round(_spent["hmac"] * 1e6))),
+            ("X-Bench-Sql-Us", str(round(_spent["sql"] * 1e6))),
+        ]
+        return start_response(status, headers, *exc_info)
+
+    with connection.execute_wrapper(_timed_sql):
+        return django_application(environ, start)
