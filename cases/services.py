@@ -28,6 +28,10 @@ class DuplicateSubmission(Exception):  # noqa: N818 - an outcome, not a failure
         self.case = case
 
 
+class CaseClosed(Exception):  # noqa: N818 - an outcome the petitioner sees
+    """The case is closed: nothing more can be added through the tracking page."""
+
+
 @dataclass(frozen=True)
 class Filed:
     case: Case
@@ -193,6 +197,8 @@ def case_add_information(*, case: Case, message: str, evidence: Evidence = ()) -
     try:
         with transaction.atomic(durable=True):
             case = _locked(case)
+            if not case.is_open:
+                raise CaseClosed(case.reference)
             case.version += 1
             case.save(update_fields=["version"])
             event = _event(case, action="information_added", message=message)

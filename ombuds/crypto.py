@@ -100,9 +100,18 @@ def _development_keys(path: Path) -> tuple[str, str]:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"keys": f"dev1:{new_key()}", "index_key": new_key()}
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written aside, then linked into place: several processes starting at once all end up
+        # with the one file that won, and nobody reads a half-written one.
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             json.dump(data, handle)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     data = json.loads(path.read_text())
     return data["keys"], data["index_key"]
 

@@ -177,9 +177,13 @@ def add_information(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         lost = [f.name for f in request.FILES.getlist("evidence")]
         return _tracked_page(request, case, add_form=form, lost_files=lost)
-    services.case_add_information(
-        case=case, message=form.cleaned_data["message"], evidence=form.cleaned_data["evidence"]
-    )
+    try:
+        services.case_add_information(
+            case=case, message=form.cleaned_data["message"], evidence=form.cleaned_data["evidence"]
+        )
+    except services.CaseClosed:
+        messages.error(request, _("This case is closed. Please contact the office."))
+        return redirect("cases:tracked")
     messages.success(request, _("Thank you. We have added this to your case."))
     return redirect("cases:tracked")
 

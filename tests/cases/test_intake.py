@@ -160,3 +160,17 @@ def test_switching_language_on_the_form_keeps_what_was_typed(client, complaint_d
     assert re.search(r'name="rights" value="disability"[^>]*checked', response.text)
     assert "letter.pdf" in response.text
     assert "This field is required." not in response.text
+
+
+def test_nothing_can_be_added_to_a_closed_case(client, complaint_data):
+    from cases import services
+
+    filed = factories.file_case()
+    services.case_withdraw_by_petitioner(case=filed.case, reason="")
+    client.post(
+        reverse("cases:track"),
+        {"reference": filed.case.reference, "access_key": filed.access_key},
+    )
+    response = client.post(reverse("cases:add_information"), {"message": "late addition"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert not filed.case.events.filter(action="information_added").exists()
