@@ -71,6 +71,7 @@ class Table:
         columns = ", ".join(quote(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
         self.sql = f"INSERT INTO {quote(self.meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.copy = f"COPY {quote(self.meta.db_table)} ({columns}) FROM STDIN"
         self.pairs = [(f.attname, self._constant(f)) for f in fields]
         self.makers = [(f.attname, uuid7 if f.attname == "uid" else f.default)
                        for f in fields if _made(f)]  # fmt: skip
@@ -108,7 +109,15 @@ class Table:
         return tuple(out)
 
     def insert(self, rows: list[tuple[Any, ...]]) -> int:
-        if rows:
+        """SQLite: one prepared statement run per row. PostgreSQL: COPY, its bulk-load path
+        (psycopg binds parameters on the client, so `executemany` sends each row to be parsed
+        on its own: five times slower)."""
+        if connection.vendor == "postgresql":
+            connection.ensure_connection()
+            with connection.connection.cursor() as cursor, cursor.copy(self.copy) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
             with connection.cursor() as cursor:
                 cursor.executemany(self.sql, rows)
         return len(rows)
