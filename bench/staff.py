@@ -79,6 +79,8 @@ def signed_in(user: Any) -> Any:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from ombuds.middleware import SessionActivityMiddleware
+
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
         TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
     )
@@ -86,6 +88,7 @@ def signed_in(user: Any) -> Any:
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SessionActivityMiddleware.KEY] = int(time.time())  # as the sign-in request did
     session.save()
     return client
 
@@ -129,7 +132,7 @@ def pages(user: Any, state: str) -> dict[str, list[str]]:
     from cases import access, queues
 
     mine = access.visible_cases(user).order_by("-received_at", "-pk")
-    middle = mine.only("received_at")[mine.count() // 2]
+    middle = mine.values("pk", "received_at", "due_date")[mine.count() // 2]
     queue = reverse("staff:queue")
     return {
         "list: first page": [queue],

@@ -22,6 +22,7 @@ from cases.models import (
 )
 from ombuds.models import User
 from ombuds.roles import Role
+from ombuds.widgets import PlainSelect
 
 VIEW_LABELS = {
     "all": _("All my cases"),
@@ -38,18 +39,19 @@ def _any(label: Any, choices: Any) -> list[tuple[str, Any]]:
 
 
 class QueueFilterForm(forms.Form):
-    view = forms.ChoiceField(label=_("Queue"), choices=list(VIEW_LABELS.items()), required=False)
+    view = forms.ChoiceField(label=_("Queue"), choices=list(VIEW_LABELS.items()), required=False,
+                             widget=PlainSelect)  # fmt: skip
     state = forms.ChoiceField(label=_("State"), choices=_any(_("Any state"), State.choices),
-                              required=False)  # fmt: skip
+                              required=False, widget=PlainSelect)  # fmt: skip
     right = forms.ChoiceField(label=_("Right"), choices=_any(_("Any right"), Right.choices),
-                              required=False)  # fmt: skip
+                              required=False, widget=PlainSelect)  # fmt: skip
     respondent = forms.ChoiceField(
         label=_("Respondent"), choices=_any(_("Any respondent"), RespondentType.choices),
-        required=False,
+        required=False, widget=PlainSelect,
     )  # fmt: skip
     group = forms.ChoiceField(
         label=_("Vulnerable group"), choices=_any(_("Any group"), VulnerableGroup.choices),
-        required=False,
+        required=False, widget=PlainSelect,
     )  # fmt: skip
     received_from = forms.DateField(label=_("Received from"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip

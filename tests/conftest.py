@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 import uuid
 from typing import Any
 
@@ -97,9 +98,12 @@ def staff(intake_officer: Any, investigator: Any, ombudsperson: Any) -> Any:
 
 
 def sign_in(client: Any, user: Any) -> Any:
-    """Log `user` in with a confirmed TOTP device, as after a real second-factor check."""
+    """Log `user` in with a confirmed TOTP device, as after a real second-factor check (whose
+    request stamped the session as just written: ombuds.middleware.SessionActivityMiddleware)."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ombuds.middleware import SessionActivityMiddleware
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
         TOTPDevice.objects.create(user=user, name="test", confirmed=True)
@@ -107,5 +111,6 @@ def sign_in(client: Any, user: Any) -> Any:
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SessionActivityMiddleware.KEY] = int(time.time())
     session.save()
     return client

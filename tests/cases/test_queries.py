@@ -66,7 +66,11 @@ class Office:
 
     def queue_urls(self) -> list[str]:
         queue, today = reverse("staff:queue"), timezone.localdate()
-        newest = Case.objects.order_by("-received_at", "-pk").first()
+        newest = (
+            Case.objects.order_by("-received_at", "-pk")
+            .values("pk", "received_at", "due_date")
+            .first()
+        )
         assert newest is not None
         queries: list[dict[str, str]] = [
             {}, *({"view": view} for view in queues.VIEWS),

@@ -139,3 +139,34 @@ def test_intake_officer_cannot_open_own_motion_cases(client, intake_officer):
     data = factories.complaint_post(channel=Channel.OWN_MOTION)
     client.post(reverse("staff:register"), data)
     assert not Case.objects.exists()
+
+
+def test_the_queue_filters_show_what_was_asked_in_the_readers_language(client, ombudsperson):
+    """The filter form is a cached fragment: each combination and language still gets its own."""
+    sign_in(client, ombudsperson)
+    queue = reverse("staff:queue")
+    for state in (State.SCREENING, State.INVESTIGATION, State.SCREENING):
+        page = client.get(queue, {"state": state}).content.decode()
+        assert f'<option value="{state}" selected>' in page
+        assert page.count(" selected>") == 4  # state, and "any" for right, respondent, group
+    assert "<details class=\"filters\" open>" in page
+    assert "<details class=\"filters\">" in client.get(queue, {"view": "overdue"}).content.decode()
+    client.cookies["django_language"] = "ko"
+    korean = client.get(queue, {"state": "screening"})
+    client.cookies["django_language"] = "en"
+    english = client.get(queue, {"state": "screening"})
+    assert '<option value="screening" selected>사전 검토</option>' in korean.content.decode()
+    assert '<option value="screening" selected>Screening</option>' in english.content.decode()
+
+
+def test_an_email_search_is_shown_but_never_cached(client, ombudsperson):
+    from django.core.cache import cache
+
+    sign_in(client, ombudsperson)
+    cache.clear()
+    page = client.get(reverse("staff:queue"), {"email": "minji.kim@example.org"})
+    assert 'value="minji.kim@example.org"' in page.content.decode()
+    client.get(reverse("staff:queue"), {"state": "screening"})
+    cached = [value for value in cache._cache.values()]  # type: ignore[attr-defined]
+    assert cached  # the other search was cached
+    assert not any(b"minji" in value for value in cached)

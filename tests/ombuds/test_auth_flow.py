@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ombuds.middleware import SessionActivityMiddleware
 from ombuds.models import AccessLogEntry
 from tests.conftest import sign_in
 from tests.ombuds.auth_helpers import enrolled, password_login, totp_code, wrong_code
@@ -197,3 +198,26 @@ def test_the_session_expires_after_inactivity(client: Any, auditor: Any, setting
 
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(1))
     assert client.get(ACCESS_LOG).url.startswith(reverse("accounts:login"))
+
+
+def test_a_session_in_use_is_written_at_most_once_a_minute(client: Any, auditor: Any) -> None:
+    sign_in(client, auditor)
+    key = session_key(client)
+    soon = timezone.now() + timedelta(minutes=5)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    assert client.get(ACCESS_LOG).status_code == HTTPStatus.OK
+    assert Session.objects.get(session_key=key).expire_date == soon  # just written: left alone
+
+    store = client.session  # as if the last write were two minutes ago
+    store[SessionActivityMiddleware.KEY] -= 120
+    store.save()
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    assert client.get(ACCESS_LOG).status_code == HTTPStatus.OK
+    expiry = Session.objects.get(session_key=key).expire_date
+    assert expiry > timezone.now() + timedelta(minutes=29)
+
+
+def test_a_stale_session_cookie_creates_no_session(client: Any) -> None:
+    client.cookies["sessionid"] = "x" * 32
+    assert client.get(reverse("cases:home")).status_code == HTTPStatus.OK
+    assert not Session.objects.exists()
