@@ -75,9 +75,22 @@ def notify(
     """Queue `event` for `to` in the caller's transaction; try to send once it commits.
 
     `context` holds coded values only (the case reference, states): it is stored in plaintext.
+
+    When this process sends on commit, the row is written already claimed by it (SENDING,
+    one attempt counted, a claim token): the send then needs no claim of its own, only the
+    UPDATE that records the outcome, and no worker takes the row meanwhile. Should the process
+    die between the commit and the send, the claim lapses after `CLAIM_FOR` and a worker sends
+    it: at least once, as for every other row.
     """
     if not to:
         return None
+    send_now = getattr(settings, "OMBUDS_SEND_ON_COMMIT", True)
+    now, token = timezone.now(), uuid.uuid4()
+    claimed: dict[str, Any] = (
+        {"status": Notification.Status.SENDING, "attempts": 1, "claim_token": token,
+         "claimed_until": now + CLAIM_FOR}
+        if send_now else {}
+    )  # fmt: skip
     notification = Notification.objects.create(
         event=event,
         language=language,
@@ -85,10 +98,14 @@ def notify(
         recipient_index=crypto.blind_index(to, purpose="email"),
         context=context,
         data_key=data_key,
+        next_attempt_at=now,
+        created_at=now,
+        **claimed,
     )
-    if getattr(settings, "OMBUDS_SEND_ON_COMMIT", True):
+    if send_now:
         # robust: a failure here is logged, never turned into an error for the committed request.
-        transaction.on_commit(partial(deliver, notification.pk), robust=True)
+        claim = Claim(pk=notification.pk, token=token)
+        transaction.on_commit(partial(_send_written, claim, notification), robust=True)
     return notification
 
 
@@ -167,6 +184,19 @@ def _send(claim: Claim) -> Outcome:
     notification = Notification.objects.select_related("data_key").filter(pk=claim.pk).first()
     if notification is None:
         return Outcome.SKIPPED
+    return _send_loaded(claim, notification)
+
+
+def _send_written(claim: Claim, notification: Notification) -> Outcome:
+    """The send after the commit of the row `notify` wrote already claimed. Its claim is
+    checked in memory: once lapsed, a worker may hold the row, and the send is left to it."""
+    if notification.claimed_until is None or timezone.now() >= notification.claimed_until:
+        return Outcome.SKIPPED
+    return _send_loaded(claim, notification)
+
+
+def _send_loaded(claim: Claim, notification: Notification) -> Outcome:
+    """Send a notification held by `claim`, as read (or just written) by this process."""
     if notification.attempts > MAX_ATTEMPTS:  # a sender died during the last attempt
         return _record_failure(claim, attempts=notification.attempts, error=None)
     try:

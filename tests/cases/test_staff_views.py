@@ -167,6 +167,6 @@ def test_an_email_search_is_shown_but_never_cached(client, ombudsperson):
     page = client.get(reverse("staff:queue"), {"email": "minji.kim@example.org"})
     assert 'value="minji.kim@example.org"' in page.content.decode()
     client.get(reverse("staff:queue"), {"state": "screening"})
-    cached = [value for value in cache._cache.values()]  # type: ignore[attr-defined]
+    cached = list(cache._cache.values())  # type: ignore[attr-defined]
     assert cached  # the other search was cached
     assert not any(b"minji" in value for value in cached)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.utils import timezone
 
@@ -174,3 +175,26 @@ def test_a_message_that_kills_its_sender_every_time_ends_as_a_dead_letter(smtp, 
         "Interrupted",
     )
     assert smtp.received == []
+
+
+def test_a_row_queued_to_send_on_commit_is_the_workers_once_its_claim_lapses(
+    smtp, queue, django_capture_on_commit_callbacks
+):
+    """The process that queued it died between the commit and the send."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notification = queue()
+    assert len(callbacks) == 1  # the send that never ran
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (Notification.Status.SENDING, 1)
+    assert deliver(notification.pk) == Outcome.SKIPPED  # still held by its writer
+    assert smtp.received == []
+
+    Notification.objects.filter(pk=notification.pk).update(
+        claimed_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert deliver(notification.pk) == Outcome.SENT
+    with time_machine.travel(timezone.now() + services.CLAIM_FOR):
+        callbacks[0]()  # a late run of the lost send: its claim has lapsed, it leaves the row
+    assert [m["Message-ID"] for m in smtp.received] == [notification.message_id]
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (Notification.Status.SENT, 2)
