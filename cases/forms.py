@@ -87,7 +87,7 @@ class FixedChoicesMixin:
     _choices: list[Any]
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        result = forms.Field.__deepcopy__(self, memo)  # type: ignore[arg-type]
+        result = forms.Field.__deepcopy__(self, memo)  # type: ignore[attr-defined]
         result._choices = list(self._choices)
         return result
 

@@ -149,8 +149,8 @@ def test_the_queue_filters_show_what_was_asked_in_the_readers_language(client, o
         page = client.get(queue, {"state": state}).content.decode()
         assert f'<option value="{state}" selected>' in page
         assert page.count(" selected>") == 4  # state, and "any" for right, respondent, group
-    assert "<details class=\"filters\" open>" in page
-    assert "<details class=\"filters\">" in client.get(queue, {"view": "overdue"}).content.decode()
+    assert '<details class="filters" open>' in page
+    assert '<details class="filters">' in client.get(queue, {"view": "overdue"}).content.decode()
     client.cookies["django_language"] = "ko"
     korean = client.get(queue, {"state": "screening"})
     client.cookies["django_language"] = "en"
