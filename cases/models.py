@@ -534,9 +534,29 @@ class Recusal(SealedModel):
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):
-    """django-guardian's per-case user permissions, with a direct foreign key (fast joins)."""
+    """django-guardian's per-case user permissions, with a direct foreign key (fast joins).
+
+    `received_at` repeats the case's (which never changes once received), so that a member's
+    cases can be listed newest first from their own permissions, one index range a page:
+    found through the cases table instead, an investigator's first page read the newest
+    cases one by one until 26 were theirs (6 ms at a million cases, most of them unassigned).
+    """
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+    received_at = models.DateTimeField(editable=False)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [
+            models.Index(
+                fields=["user", "permission", "-received_at", "-content_object"],
+                name="grant_newest",
+            )
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.received_at is None:  # guardian's assign_perm gives the case, not this
+            self.received_at = self.content_object.received_at
+        super().save(*args, **kwargs)
 
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):

@@ -86,20 +86,21 @@ def _filter(rows: QuerySet[Case], f: Filters) -> QuerySet[Case]:
     return rows
 
 
-def _after(rows: QuerySet[Case], cursor: str, by_due: bool) -> QuerySet[Case]:
+def _after(cursor: str, order: tuple[str, str]) -> Q:
+    """The rows after the cursor's, in `order` (a date column and an id, both ascending, or
+    both descending as "-name"); no condition for a cursor that does not parse."""
     raw, _, raw_id = cursor.partition("~")
     if not raw_id.isdigit():
-        return rows
-    pk = int(raw_id)
-    if by_due:
-        due = parse_date(raw)
-        if due is None:
-            return rows
-        return rows.filter(due_date__gte=due).filter(Q(due_date__gt=due) | Q(pk__gt=pk))
-    received = parse_datetime(raw)
-    if received is None:
-        return rows
-    return rows.filter(received_at__lte=received).filter(Q(received_at__lt=received) | Q(pk__lt=pk))
+        return Q()
+    (column, key), pk = (name.lstrip("-") for name in order), int(raw_id)
+    value = parse_date(raw) if column == "due_date" else parse_datetime(raw)
+    if value is None:
+        return Q()
+    if order[0].startswith("-"):
+        edge, beyond, past = f"{column}__lte", f"{column}__lt", f"{key}__lt"
+    else:
+        edge, beyond, past = f"{column}__gte", f"{column}__gt", f"{key}__gt"
+    return Q(**{edge: value}) & (Q(**{beyond: value}) | Q(**{past: pk}))
 
 
 def _cursor(row: dict[str, Any], by_due: bool) -> str:
@@ -166,11 +167,20 @@ def _rows(found: list[dict[str, Any]], today: date) -> list[Row]:
 
 def case_queue(*, user: Any, filters: Filters, cursor: str = "", today: date | None = None) -> Page:
     today = today or timezone.localdate()
-    by_due = _by_due(filters.view)
-    rows = _filter(_view(access.visible_cases(user), user, filters.view, today), filters)
+    order: tuple[str, str] = (
+        ("due_date", "pk") if _by_due(filters.view) else ("-received_at", "-pk")
+    )
+    grants = ("-permission__received_at", "-permission__content_object_id")
+    # The keyset condition goes in with the join it is on (a later filter() call would join
+    # the permission table a second time).
+    mine = None if order[0] == "due_date" else access.assigned_cases(user, _after(cursor, grants))
+    if mine is not None:
+        rows, order, cursor = mine, grants, ""
+    else:
+        rows = access.visible_cases(user)
+    rows = _filter(_view(rows, user, filters.view, today), filters)
     if cursor:
-        rows = _after(rows, cursor, by_due)
-    order = ["due_date", "pk"] if by_due else ["-received_at", "-pk"]
+        rows = rows.filter(_after(cursor, order))
     columns = (
         "pk", "reference", "state", "outcome", "respondent_type", "received_at", "due_date",
         "assigned_to__username",
@@ -178,4 +188,5 @@ def case_queue(*, user: Any, filters: Filters, cursor: str = "", today: date | N
     found = list(rows.order_by(*order).values(*columns)[: PAGE_SIZE + 1])
     more = len(found) > PAGE_SIZE
     found = found[:PAGE_SIZE]
+    by_due = order[0] == "due_date"
     return Page(cases=_rows(found, today), next_cursor=_cursor(found[-1], by_due) if more else "")

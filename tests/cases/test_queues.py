@@ -67,7 +67,12 @@ def seeded(db: Any) -> Staffing:
     call_command("seed_cases", count=300, investigators=2, verbosity=0)
     closed = Case.objects.filter(state=State.CLOSED).order_by("pk").values_list("pk", flat=True)
     instant = Case.objects.order_by("received_at").values_list("received_at", flat=True)[150]
-    Case.objects.filter(pk__in=list(closed)[::7][:40]).update(received_at=instant)
+    same_instant = list(closed)[::7][:40]
+    Case.objects.filter(pk__in=same_instant).update(received_at=instant)
+    # A permission row repeats its case's received_at (which the application never changes).
+    CaseUserObjectPermission.objects.filter(content_object__in=same_instant).update(
+        received_at=instant
+    )
     never_assigned = list(closed.filter(assigned_to=None))
     today, reopened = timezone.localdate(), {"outcome": "", "closed_at": None}
     Case.objects.filter(pk__in=never_assigned[1::3][:40]).update(
@@ -325,3 +330,19 @@ def test_the_seeded_personal_data_is_sealed_with_each_case_s_own_key(seeded):
     assert person.data_key_id == case.data_key_id
     assert person.name
     assert Case.objects.values("data_key").distinct().count() == Case.objects.count()
+
+
+def test_every_permission_row_carries_its_cases_received_at(seeded: Staffing) -> None:
+    """Investigators' lists are ordered by the copy on their permission rows (grant_newest)."""
+    case = Case.objects.filter(state=State.INVESTIGATION).exclude(assigned_to=None).first()
+    assert case is not None
+    other = next(i for i in seeded.investigators if i.pk != case.assigned_to_id)
+    step = t.Step(actor=seeded.ombudsperson, version=case.version)
+    t.case_assign(case=case, step=step, investigator=other)  # through guardian's assign_perm
+    assert CaseUserObjectPermission.objects.filter(content_object=case, user=other).exists()
+    copies = CaseUserObjectPermission.objects.values_list(
+        "received_at", "content_object__received_at"
+    )
+    assert len(copies) > 50
+    assert all(mine == cases for mine, cases in copies)
+    assert walk(other, queues.Filters())[:1] == expected(other, "investigator")[:1]

@@ -322,8 +322,8 @@ class Generator:
         rows["people"] += [t.people.values(person, key) for person in self.people(case)]
         rows["events"] += [t.events.values(event, key) for event in self.events(case, plan)]
         if case.get("assigned_to_id"):
-            grant = {"permission_id": self.staff.permission_id,
-                     "user_id": case["assigned_to_id"], "content_object_id": pk}  # fmt: skip
+            grant = {"permission_id": self.staff.permission_id, "user_id": case["assigned_to_id"],
+                     "content_object_id": pk, "received_at": case["received_at"]}  # fmt: skip
             rows["grants"].append(t.grants.values(grant))
         if case["outcome"] == O.UPHELD:
             rows["recommendations"].append(t.recommendations.values(self.recommendation(case), key))
