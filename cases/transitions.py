@@ -139,10 +139,18 @@ def case_close_not_supplemented(*, case: Case, step: Step) -> Case:
 
 def case_accept(*, case: Case, step: Step, investigator: User) -> Case:
     def change(current: Case) -> None:
+        previous = current.assigned_to  # a reopened case was someone's before
         current.accept(investigator=investigator)
-        assign_perm(f"cases.{access.WORK_PERMISSION}", investigator, current)
+        _hand_over(current, previous, investigator)
 
     return _act(case, step, action="accept", change=change)
+
+
+def _hand_over(case: Case, previous: User | None, investigator: User) -> None:
+    """The work permission follows the assignment: only the assigned investigator holds it."""
+    if previous is not None and previous.pk != investigator.pk:
+        remove_perm(f"cases.{access.WORK_PERMISSION}", previous, case)
+    assign_perm(f"cases.{access.WORK_PERMISSION}", investigator, case)
 
 
 def case_declare_inadmissible(*, case: Case, step: Step, reason: str) -> Case:
@@ -224,10 +232,9 @@ def case_assign(*, case: Case, step: Step, investigator: User) -> Case:
     """Give the case to another investigator (the previous one loses access)."""
 
     def change(current: Case) -> None:
-        if current.assigned_to_id and current.assigned_to_id != investigator.pk:
-            remove_perm(f"cases.{access.WORK_PERMISSION}", current.assigned_to, current)
+        previous = current.assigned_to
         current.assigned_to = investigator
-        assign_perm(f"cases.{access.WORK_PERMISSION}", investigator, current)
+        _hand_over(current, previous, investigator)
 
     return _act(case, step, action="assign", change=change, transition=False, public=False)
 

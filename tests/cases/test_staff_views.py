@@ -170,3 +170,20 @@ def test_an_email_search_is_shown_but_never_cached(client, ombudsperson):
     cached = list(cache._cache.values())  # type: ignore[attr-defined]
     assert cached  # the other search was cached
     assert not any(b"minji" in value for value in cached)
+
+
+def test_a_reopened_case_accepted_by_another_investigator_leaves_the_first_without_access(
+    staff, investigator, other_investigator
+):
+    from cases import transitions as t
+    from cases.models import CaseUserObjectPermission
+
+    case = staff.case_in(State.CLOSED)  # investigated by `investigator`, then dismissed
+    case = t.case_reopen(case=case, step=staff.step(case, staff.ombudsperson))
+    case = t.case_accept(case=case, step=staff.step(case, staff.ombudsperson),
+                         investigator=other_investigator)  # fmt: skip
+    holders = CaseUserObjectPermission.objects.filter(content_object=case)
+    assert set(holders.values_list("user_id", flat=True)) == {other_investigator.pk}
+    page = reverse("staff:case", args=[case.reference])
+    assert sign_in(Client(), investigator).get(page).status_code == HTTPStatus.NOT_FOUND
+    assert sign_in(Client(), other_investigator).get(page).status_code == HTTPStatus.OK
