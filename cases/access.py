@@ -174,6 +174,22 @@ def visible_cases(user: Any) -> QuerySet[Case]:
     return Case.objects.filter(condition).exclude(_recused(user))
 
 
+def sees_only_assigned(user: Any) -> bool:
+    """An investigator and nothing more: sees exactly the cases assigned to them (the work
+    permission follows the assignment, cases.transitions._hand_over)."""
+    roles = roles_of(user)
+    return INVESTIGATOR in roles and not roles & {INTAKE, OMBUDSPERSON}
+
+
+def only_states(user: Any) -> set[str] | None:
+    """The states a member sees every case in and nothing else (an intake officer), or None
+    when what they see is not a set of states."""
+    roles = roles_of(user)
+    return (
+        set(INTAKE_STATES) if INTAKE in roles and not roles & {INVESTIGATOR, OMBUDSPERSON} else None
+    )
+
+
 def assigned_cases(user: Any, where: Q | None = None) -> QuerySet[Case] | None:
     """For a member who sees cases only through their assignments (an investigator): the
     cases of `visible_cases`, joined to the member's own permission rows as `permission`, so
@@ -182,8 +198,7 @@ def assigned_cases(user: Any, where: Q | None = None) -> QuerySet[Case] | None:
     `where` (on `permission__` columns) goes in the same filter() call, so that it is on the
     same join. None for anyone else. (Not `grant`: Django does not quote the alias, and GRANT
     is a reserved word in PostgreSQL.)"""
-    roles = roles_of(user)
-    if INVESTIGATOR not in roles or roles & {INTAKE, OMBUDSPERSON}:
+    if not sees_only_assigned(user):
         return None
     mine = Q(caseuserobjectpermission__user=user,
              caseuserobjectpermission__permission_id=_work_permission(user))  # fmt: skip

@@ -213,6 +213,16 @@ class Case(ConcurrentTransitionMixin, SealedModel):
                 condition=models.Q(state__in=PROCESSING),
                 name="case_processing_due",
             ),
+            models.Index(
+                fields=["assigned_to", "due_date", "id"],
+                condition=models.Q(state__in=PROCESSING),
+                name="case_assignee_due",
+            ),
+            models.Index(
+                fields=["state", "due_date", "id"],
+                condition=models.Q(state__in=PROCESSING),
+                name="case_state_due",
+            ),
         ]
         permissions = [("work_on_case", "Can work on the case as its investigator")]
 

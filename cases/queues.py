@@ -178,6 +178,14 @@ def case_queue(*, user: Any, filters: Filters, cursor: str = "", today: date | N
         rows, order, cursor = mine, grants, ""
     else:
         rows = access.visible_cases(user)
+        if order[0] == "due_date" and access.sees_only_assigned(user):
+            # The same cases (an investigator's permission follows the assignment), read from
+            # the member's own deadlines (`case_assignee_due`) rather than from everyone's.
+            rows = rows.filter(assigned_to=user)
+        elif order[0] == "due_date" and (states := access.only_states(user)) is not None:
+            # The same cases again, read from the deadlines of the states the member sees
+            # (`case_state_due`) rather than from every case being processed.
+            rows = rows.filter(state__in=sorted(states & set(PROCESSING)))
     rows = _filter(_view(rows, user, filters.view, today), filters)
     if cursor:
         rows = rows.filter(_after(cursor, order))
