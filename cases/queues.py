@@ -139,7 +139,7 @@ def _rows(found: list[dict[str, Any]], today: date) -> list[Row]:
     state_label, outcome_label = _labels(State, language), _labels(Outcome, language)
     respondent_label, right_label = _labels(RespondentType, language), _labels(Right, language)
     rights: dict[int, list[str]] = {row["pk"]: [] for row in found}
-    tags = CaseTag.objects.filter(kind=CaseTag.Kind.RIGHT, case__in=list(rights))
+    tags = CaseTag.objects.filter(kind=CaseTag.Kind.RIGHT, case_id__in=list(rights))
     for case_id, code in tags.order_by("pk").values_list("case_id", "code"):
         rights[case_id].append(right_label.get(code, code))
     rows = []
