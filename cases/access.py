@@ -125,11 +125,20 @@ class Among(Expression):
         return f"likelihood({sql}, 0.9)", params
 
 
-def _work_permission(user: Any) -> int:
-    """The id of the `work_on_case` permission, read once per request (kept on the user object).
+# The work permission's id by database, read once per process as Django keeps content types;
+# emptied after every migrate or flush (cases.apps), which may give it a new id.
+_WORK_PERMISSION_IDS: dict[str, int] = {}
 
-    Investigators' cases are found through guardian's unique (user, permission, case) index,
-    and the permission must be known as a value for the database to use it well. Filtering on
+
+def forget_work_permission(**_signal: Any) -> None:
+    _WORK_PERMISSION_IDS.clear()
+
+
+def _work_permission() -> int:
+    """The id of the `work_on_case` permission.
+
+    Investigators' cases are found through guardian's permission indexes, and the permission
+    must be known as a value for the database to use them well. Filtering on
     `permission__codename` joined the permission table: SQLite then probed the index on the
     user alone, reading all of an investigator's permissions for every case it looked at (1.8 s
     for a queue page at 100k cases, 40 s at 1M). A subquery fixed SQLite, but PostgreSQL then
@@ -137,19 +146,20 @@ def _work_permission(user: Any) -> int:
     of them), started from those and sorted every case of the investigator (29 ms at 100k,
     380 ms at 1M). With the id as a value, both walk the newest cases and stop after a page.
     """
-    known: int | None = user.__dict__.get("_ombuds_work_permission")
+    database = Permission.objects.db
+    known = _WORK_PERMISSION_IDS.get(database)
     if known is None:
         known = Permission.objects.values_list("pk", flat=True).get(
             content_type__app_label="cases", codename=WORK_PERMISSION
         )
-        user.__dict__["_ombuds_work_permission"] = known
+        _WORK_PERMISSION_IDS[database] = known
     return known
 
 
 def _assigned(user: Any) -> Exists:
     return Exists(
         CaseUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission_id=_work_permission(user)
+            content_object=OuterRef("pk"), user=user, permission_id=_work_permission()
         )
     )
 
@@ -201,7 +211,7 @@ def assigned_cases(user: Any, where: Q | None = None) -> QuerySet[Case] | None:
     if not sees_only_assigned(user):
         return None
     mine = Q(caseuserobjectpermission__user=user,
-             caseuserobjectpermission__permission_id=_work_permission(user))  # fmt: skip
+             caseuserobjectpermission__permission_id=_work_permission())  # fmt: skip
     return (
         Case.objects.annotate(
             permission=FilteredRelation("caseuserobjectpermission", condition=mine)
@@ -226,7 +236,7 @@ def is_assigned(user: Any, case: Case) -> bool:
         case,
         "assigned",
         CaseUserObjectPermission.objects.filter(
-            content_object=case, user=user, permission_id=_work_permission(user)
+            content_object=case, user=user, permission_id=_work_permission()
         ).exists,
     )
 

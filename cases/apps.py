@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from cases import access
+
+        # A migrate or a flush (tests) may create the permissions again, with new ids.
+        post_migrate.connect(access.forget_work_permission, dispatch_uid="forget_work_permission")
