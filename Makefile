@@ -20,7 +20,10 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/python manage.py migrate --verbosity 1
 	$(BIN)/python manage.py seed_demo
-	@echo "Outgoing mail is written to var/mail/ (one file per message)."
+	@echo "Outgoing mail is written to var/mail/ (one file per message); the outbox worker"
+	@echo "(send_notifications) runs beside the server and retries what could not be sent."
+	$(BIN)/python manage.py send_notifications & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install lint checks test-sqlite test-postgres
