@@ -47,8 +47,8 @@ def follow_with_enter(page: Page) -> None:
 
 def choose_files_with_space(page: Page, selector: str, files: Any) -> None:
     """Open the focused file input's chooser with Space and pick `files`. Headless Chromium
-    on a busy machine now and then drops that keypress (twice in this session's runs, with no
-    chooser and the input still focused): it is pressed again, at most three times."""
+    on a busy machine now and then opens no chooser for that keypress (twice in this session's
+    runs): with the input still focused, it is pressed again, at most three times."""
     for attempt in range(3):
         expect(page.locator(selector)).to_be_focused()
         try:
