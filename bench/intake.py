@@ -38,7 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.with_postgres import as_server_user, find_bindir, free_port  # noqa: E402
+from _common import percentile, postgres  # noqa: E402
+
+from tests.with_postgres import free_port  # noqa: E402
 
 PYTHON = Path(sys.executable)
 TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -89,31 +91,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--max-seconds", type=float, default=300, help="stop driving after this")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     return parser.parse_args(argv)
-
-
-@contextlib.contextmanager
-def postgres() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster on a free loopback port (as tests/with_postgres.py)."""
-    bindir = find_bindir()
-    if bindir is None:
-        raise SystemExit("PostgreSQL server binaries (initdb, pg_ctl) not found")
-    root = Path(tempfile.mkdtemp(prefix="ombuds-bench-pg-"))
-    data, port = root / "data", free_port()
-    if os.geteuid() == 0:
-        shutil.chown(root, user="postgres")
-    initdb = [str(bindir / "initdb"), "-D", str(data), "-U", "ombuds", "--auth=trust",
-              "--encoding=UTF8", "--no-locale"]  # fmt: skip
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=50"
-    start = [str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
-             "-l", str(root / "server.log"), "-w", "start"]  # fmt: skip
-    try:
-        subprocess.run(as_server_user(initdb), check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(as_server_user(start), check=True, stdout=subprocess.DEVNULL)
-        yield f"postgres://ombuds@127.0.0.1:{port}/postgres"
-    finally:
-        stop = [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]
-        subprocess.run(as_server_user(stop), check=False, capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def server_env(data_dir: Path, database_url: str, args: argparse.Namespace) -> dict[str, str]:
@@ -307,11 +284,6 @@ def inspect(env: dict[str, str]) -> dict[str, object]:
     return found
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def summarise(warm: Run, run: Run, wall: float, rows: dict[str, int]) -> dict[str, object]:
     """The figures of the measured run; the rows count the warm-up's submissions too."""
     results = run.results
@@ -354,7 +326,11 @@ def main(argv: list[str]) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="ombuds-bench-"))
     try:
         with contextlib.ExitStack() as stack:
-            url = stack.enter_context(postgres()) if args.database == "postgres" else ""
+            url = (
+                stack.enter_context(postgres("-c max_connections=50"))
+                if args.database == "postgres"
+                else ""
+            )
             env = server_env(data_dir, url, args)
             subprocess.run([str(PYTHON), "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT,
                            check=True)  # fmt: skip

@@ -74,23 +74,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def signed_in(user: Any) -> Any:
-    """A test client whose session passed the TOTP step (tests/conftest.sign_in)."""
+    """A client whose session passed the TOTP step, as the tests sign in."""
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from ombuds.middleware import SessionActivityMiddleware
+    from tests.conftest import sign_in
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or (
-        TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-    )
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[SessionActivityMiddleware.KEY] = int(time.time())  # as the sign-in request did
-    session.save()
-    return client
+    return sign_in(Client(), user)
 
 
 def seed(size: int, batch: int) -> float:

@@ -6,7 +6,6 @@ from django.db.models.signals import post_migrate
 
 class CasesConfig(AppConfig):
     name = "cases"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from cases import access

@@ -73,7 +73,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "filtering": any(value for name, value in typed if name != "view"),
         # The filter form's markup depends on these values and the language only, so it is
         # cached (a fifth of the page's time) — but never with an email address in it.
-        "filters_key": None if filters.email or request.GET.get("email") else urlencode(typed),
+        "filters_key": None if any(v for n, v in typed if n == "email") else urlencode(typed),
         "page": page,
         "views": VIEW_LABELS,
         "current_view": filters.view,
