@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from http import HTTPStatus
 
 import pytest
@@ -157,6 +158,20 @@ def test_the_queue_filters_show_what_was_asked_in_the_readers_language(client, o
     english = client.get(queue, {"state": "screening"})
     assert '<option value="screening" selected>사전 검토</option>' in korean.content.decode()
     assert '<option value="screening" selected>Screening</option>' in english.content.decode()
+
+
+def test_the_queue_prints_each_case_s_row_and_says_when_it_is_empty(client, staff):
+    case = staff.case_in(State.INVESTIGATION)
+    Case.objects.filter(pk=case.pk).update(due_date=date(2020, 1, 6))
+    sign_in(client, staff.ombudsperson)
+    page = client.get(reverse("staff:queue"), {"view": "overdue"}).content.decode()
+    link = reverse("staff:case", args=[case.reference])
+    assert f'<tr><td><a href="{link}">{case.reference}</a></td><td>Investigation</td>' in page
+    assert '2020-01-06 <strong class="badge badge-overdue">Overdue</strong>' in page
+    assert f"<td>{staff.investigator.username}</td></tr>" in page
+    empty = client.get(reverse("staff:queue"), {"view": "due_soon"}).content.decode()
+    assert '<tr><td colspan="7">No cases here.</td></tr>' in empty
+    assert "<td><a" not in empty
 
 
 def test_an_email_search_is_shown_but_never_cached(client, ombudsperson):
