@@ -2,17 +2,17 @@
 
 A queue page prints 25 rows of eight cells; through the template engine that loop was three
 quarters of the page's rendering (3.6 ms of 5). Django's admin builds its change-list cells the
-same way (`items_for_result`, with `format_html`). Every value is escaped; the table around the
+same way (`items_for_result`). Every value is escaped; the table around the
 rows, and its headings, stay in templates/staff/queue.html.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from cases.queues import Row
@@ -29,17 +29,18 @@ ROW = (
 def queue_rows(rows: Iterable[Row]) -> SafeString:
     badge = ' <strong class="badge badge-{}">{}</strong>'
     badges = {
-        "overdue": format_html(badge, "overdue", gettext("Overdue")),
-        "due_soon": format_html(badge, "soon", gettext("Due soon")),
+        "overdue": badge.format("overdue", escape(gettext("Overdue"))),
+        "due_soon": badge.format("soon", escape(gettext("Due soon"))),
     }
-    return format_html_join(
-        "",
-        ROW,
-        (
-            (
-                row.url, row.reference, row.state, row.received, row.due,
-                badges.get(row.urgency, ""), row.respondent, row.rights, row.investigator or "—",
+    # Every field of a Row is plain text, escaped here as Django's `escape` would (it calls the
+    # same function): `format_html` spent most of this tag's time checking for lazy strings.
+    return mark_safe(  # noqa: S308 — each value is escaped, the rest is the literal markup above
+        "".join(
+            ROW.format(
+                escape(row.url), escape(row.reference), escape(row.state), escape(row.received),
+                escape(row.due), badges.get(row.urgency, ""), escape(row.respondent),
+                escape(row.rights), escape(row.investigator or "—"),
             )
             for row in rows
-        ),
+        )
     )  # fmt: skip
