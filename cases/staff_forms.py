@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases import queues
-from cases.forms import MAX_TEXT, ComplaintForm, TextField
+from cases.forms import MAX_TEXT, ComplaintForm, FixedChoiceField, TextField
 from cases.models import (
     Case,
     Channel,
@@ -39,17 +39,17 @@ def _any(label: Any, choices: Any) -> list[tuple[str, Any]]:
 
 
 class QueueFilterForm(forms.Form):
-    view = forms.ChoiceField(label=_("Queue"), choices=list(VIEW_LABELS.items()), required=False,
-                             widget=PlainSelect)  # fmt: skip
-    state = forms.ChoiceField(label=_("State"), choices=_any(_("Any state"), State.choices),
-                              required=False, widget=PlainSelect)  # fmt: skip
-    right = forms.ChoiceField(label=_("Right"), choices=_any(_("Any right"), Right.choices),
-                              required=False, widget=PlainSelect)  # fmt: skip
-    respondent = forms.ChoiceField(
+    view = FixedChoiceField(label=_("Queue"), choices=list(VIEW_LABELS.items()), required=False,
+                            widget=PlainSelect)  # fmt: skip
+    state = FixedChoiceField(label=_("State"), choices=_any(_("Any state"), State.choices),
+                             required=False, widget=PlainSelect)  # fmt: skip
+    right = FixedChoiceField(label=_("Right"), choices=_any(_("Any right"), Right.choices),
+                             required=False, widget=PlainSelect)  # fmt: skip
+    respondent = FixedChoiceField(
         label=_("Respondent"), choices=_any(_("Any respondent"), RespondentType.choices),
         required=False, widget=PlainSelect,
     )  # fmt: skip
-    group = forms.ChoiceField(
+    group = FixedChoiceField(
         label=_("Vulnerable group"), choices=_any(_("Any group"), VulnerableGroup.choices),
         required=False, widget=PlainSelect,
     )  # fmt: skip
