@@ -37,7 +37,7 @@ from cases.models import (
     State,
     VulnerableGroup,
 )
-from tests.conftest import sign_in
+from tests.conftest import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +124,7 @@ def sees(user: Any, role: str, case: Known) -> bool:
         "ombudsperson": True,
         "intake": case.state in INTAKE_STATES,
         "investigator": user.pk in case.granted,
+        "intake and investigator": case.state in INTAKE_STATES or user.pk in case.granted,
     }[role]
 
 
@@ -269,6 +270,37 @@ def test_investigators_never_see_unassigned_cases(seeded):
         assert seen
         assert not seen & set(unassigned)
         assert all(Case.objects.get(pk=pk).assigned_to_id == investigator.pk for pk in seen)
+
+
+def test_an_investigator_s_deadlines_still_need_the_work_permission(seeded):
+    """Their due-date lists are found through the assignment (`case_assignee_due`), but the
+    permission decides: a case assigned to them without it (which the services never leave)
+    is not listed."""
+    investigator = seeded.investigators[0]
+    due = [queues.Filters(view=view) for view in ("overdue", "due_soon")]
+    listed = [pk for filters in due for pk in walk(investigator, filters)]
+    assert listed
+    CaseUserObjectPermission.objects.filter(content_object=listed[0], user=investigator).delete()
+    assert Case.objects.get(pk=listed[0]).assigned_to_id == investigator.pk
+    for filters in due:
+        assert walk(investigator, filters) == expected(investigator, "investigator", filters.view)
+    assert listed[0] not in [pk for filters in due for pk in walk(investigator, filters)]
+
+
+def test_a_member_with_two_roles_sees_the_deadlines_of_both(seeded):
+    """An intake officer who also investigates: the intake states' deadlines and those of the
+    cases they hold the work permission for, in one list."""
+    user = make_staff("intake-investigator", "intake_officer", "investigator")
+    granted = Case.objects.filter(state=State.INVESTIGATION, assigned_to=None).order_by("pk")[:10]
+    for case in granted:  # overdue (the fixture's reopened cases)
+        CaseUserObjectPermission.objects.create(
+            user=user, permission_id=seeded.permission_id, content_object=case
+        )
+    for view in queues.VIEWS:
+        wanted = expected(user, "intake and investigator", view)
+        assert walk(user, queues.Filters(view=view)) == wanted, view
+    assert expected(user, "investigator", "overdue")
+    assert expected(user, "intake", "due_soon")
 
 
 def test_recused_staff_never_see_the_case(seeded, client):
