@@ -1,18 +1,17 @@
 """Intake throughput: realistic complaint submissions against gunicorn, over loopback only.
 
-    .venv/bin/python bench/intake.py [--requests 3000] [--concurrency 4] [--workers 2]
+    .venv/bin/python bench/intake.py [--requests 3000] [--concurrency 4] [--workers 2] [--threads 1]
                                      [--database sqlite|postgres] [--json results.json]
 
 Creates a fresh data directory, migrates, starts gunicorn (`ombuds.wsgi` wrapped by
-bench/instrumented_wsgi.py, sync workers, a free loopback port) with the rate limits raised
-and mail going to the locmem backend, waits for it, then drives a fixed number of complaint
-POSTs: each client GETs the form once for its CSRF cookie and token, then posts ~12-field
-complaints with a fresh `submission` UUID each (two in three with an email address). Reports
-submissions/s, p50/p95 latency, errors (non-200; and 200s without a receipt), the share of
-server time spent in encryption, and the rows created against the receipts shown (nothing
-lost). `--database postgres` runs a throwaway cluster the way tests/with_postgres.py does.
-Encryption stays on: the wrapper only times the real functions.
-"""
+bench/instrumented_wsgi.py, sync workers, or gthread ones with `--threads`, a free loopback
+port) with the rate limits raised and mail going to the locmem backend, waits for it, then
+drives a fixed number of complaint POSTs: each client GETs the form once for its CSRF cookie and
+token, then posts ~12-field complaints with a fresh `submission` UUID each (two in three with an
+email address). Reports submissions/s, p50/p95 latency, errors (non-200; and 200s without a
+receipt), the share of server time spent in encryption, and the rows created against the
+receipts shown (nothing lost). `--database postgres` runs a throwaway cluster the way
+tests/with_postgres.py does. Encryption stays on: the wrapper only times the real functions."""
 
 from __future__ import annotations
 
@@ -85,7 +84,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=3000, help="measured submissions")
     parser.add_argument("--warmup", type=int, default=60, help="submissions before measuring")
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (1: sync workers; more: gthread)")  # fmt: skip
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--conn-max-age", help="DATABASE_CONN_MAX_AGE (default: as configured)")
     parser.add_argument("--max-seconds", type=float, default=300, help="stop driving after this")
@@ -121,10 +122,13 @@ def server_env(data_dir: Path, database_url: str, args: argparse.Namespace) -> d
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[subprocess.Popen[bytes]]:
+def gunicorn(
+    env: dict[str, str], port: int, workers: int, threads: int = 1
+) -> Iterator[subprocess.Popen[bytes]]:
+    kind = ["--worker-class", "sync"] if threads == 1 else ["--threads", str(threads)]
     command = [str(PYTHON.parent / "gunicorn"), "--chdir", str(ROOT),
-               "--pythonpath", str(ROOT / "bench"), "--workers", str(workers),
-               "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+               "--pythonpath", str(ROOT / "bench"), "--workers", str(workers), *kind,
+               "--bind", f"127.0.0.1:{port}",
                "--log-level", "warning", "instrumented_wsgi:application"]  # fmt: skip
     server = subprocess.Popen(command, env=env, cwd=ROOT)
     try:
@@ -335,13 +339,14 @@ def main(argv: list[str]) -> int:
             subprocess.run([str(PYTHON), "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT,
                            check=True)  # fmt: skip
             port = free_port()
-            stack.enter_context(gunicorn(env, port, args.workers))
+            stack.enter_context(gunicorn(env, port, args.workers, args.threads))
             warm, _ = drive(port, args.warmup, args.concurrency, args.max_seconds)
             run, wall = drive(port, args.requests, args.concurrency, args.max_seconds)
             found = inspect(env)
             figures = summarise(warm, run, wall, found.pop("rows"))  # type: ignore[arg-type]
             figures.update(found, database=args.database, workers=args.workers,
-                           concurrency=args.concurrency, loadavg_before=load_before,
+                           threads=args.threads, concurrency=args.concurrency,
+                           loadavg_before=load_before,
                            loadavg_after=os.getloadavg())  # fmt: skip
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
