@@ -55,6 +55,7 @@ from urllib.parse import quote
 from _common import machine, percentile
 from intake import NARRATIVE, TOKEN_RE, Result, Run, multipart
 
+from ombuds.settings import SQLITE_OPTIONS
 from tests.with_postgres import free_port
 
 BENCH = Path(__file__).resolve().parent
@@ -117,15 +118,7 @@ DATABASES = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "helpdesk.sqlite3"),
         "CONN_MAX_AGE": 60,
-        "OPTIONS": {
-            "init_command": (
-                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
-                "PRAGMA foreign_keys=ON;PRAGMA temp_store=MEMORY;"
-                "PRAGMA cache_size=-65536;PRAGMA mmap_size=1073741824;"
-            ),
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        },
+        "OPTIONS": SQLITE_OPTIONS,
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
@@ -154,7 +147,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
-'''.replace("PACKAGE", PACKAGE)
+'''.replace("PACKAGE", PACKAGE).replace("SQLITE_OPTIONS", repr(SQLITE_OPTIONS))
 
 URLS = """from django.contrib import admin
 from django.urls import include, path

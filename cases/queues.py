@@ -181,16 +181,16 @@ def _deadlines(user: Any) -> QuerySet[Case]:
 def case_queue(*, user: Any, filters: Filters, cursor: str = "", today: date | None = None) -> Page:
     today = today or timezone.localdate()
     by_due = _by_due(filters.view)
-    order = ("due_date", "pk") if by_due else ("-received_at", "-pk")
-    after = _after(cursor, order)
     if by_due:
-        rows = _deadlines(user)
+        order = ("due_date", "pk")
+        rows, after = _deadlines(user), _after(cursor, order)
     elif (mine := access.assigned_cases(user, where=_after(cursor, GRANT_ORDER))) is not None:
         # The keyset condition went in with the join it is on (a later filter() call would
         # join the permission table a second time).
         rows, order, after = mine, GRANT_ORDER, Q()
     else:
-        rows = access.visible_cases(user)
+        order = ("-received_at", "-pk")
+        rows, after = access.visible_cases(user), _after(cursor, order)
     rows = _filter(_view(rows, user, filters.view, today), filters).filter(after)
     columns = (
         "pk", "reference", "state", "outcome", "respondent_type", "received_at", "due_date",

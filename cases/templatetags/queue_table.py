@@ -2,8 +2,8 @@
 
 A queue page prints 25 rows of eight cells; through the template engine that loop was three
 quarters of the page's rendering (3.6 ms of 5). Django's admin builds its change-list cells the
-same way (`items_for_result`). Every value is escaped; the table around the
-rows, and its headings, stay in templates/staff/queue.html.
+same way (`items_for_result`). Every value is escaped; the table around the rows, and its
+headings, stay in templates/staff/queue.html.
 """
 
 from __future__ import annotations
