@@ -206,14 +206,15 @@ def _send_loaded(claim: Claim, notification: Notification) -> Outcome:
         return _record_failure(claim, attempts=notification.attempts, error=error)
     status = getattr(message, "anymail_status", None)
     esp_id = status.message_id if status is not None else None
-    _held(claim).update(
-        status=Notification.Status.SENT,
-        claimed_until=None,
-        claim_token=None,
-        sent_at=timezone.now(),
-        last_error="",
-        esp_message_id=str(esp_id)[:255] if isinstance(esp_id, str | int) else "",
-    )
+    with transaction.atomic():  # on SQLite: queue for the write lock (ombuds.backends.sqlite3)
+        _held(claim).update(
+            status=Notification.Status.SENT,
+            claimed_until=None,
+            claim_token=None,
+            sent_at=timezone.now(),
+            last_error="",
+            esp_message_id=str(esp_id)[:255] if isinstance(esp_id, str | int) else "",
+        )
     return Outcome.SENT
 
 

@@ -100,7 +100,8 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite (WAL, busy timeout, immediate transactions) unless DATABASE_URL says otherwise.
+# Database: SQLite (WAL, busy timeout, immediate transactions, writers queued on a file lock:
+# ombuds.backends.sqlite3) unless DATABASE_URL says otherwise.
 DATABASE_URL = env("DATABASE_URL")
 # How SQLite runs here (bench/helpdesk.py gives its baseline the same, for a like comparison).
 SQLITE_OPTIONS = {
@@ -124,7 +125,7 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "ombuds.backends.sqlite3",
             "NAME": env("OMBUDS_SQLITE_PATH", str(DATA_DIR / "ombuds.sqlite3")),
             "CONN_MAX_AGE": int(env("DATABASE_CONN_MAX_AGE", "60")),
             "OPTIONS": {**SQLITE_OPTIONS},

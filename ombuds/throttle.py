@@ -10,7 +10,7 @@ import random
 import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest
 
 from ombuds import crypto
@@ -45,7 +45,8 @@ def allow(action: str, request: HttpRequest) -> bool:
     slot = now // period
     bucket = crypto.keyed_hash(f"{action}|{client_address(request)}", purpose="throttle")[:40]
     table = connection.ops.quote_name(Throttle._meta.db_table)
-    with connection.cursor() as cursor:
+    # A transaction, so that on SQLite the upsert queues for the write lock instead of polling.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_UPSERT.format(table=table), [bucket, slot, (slot + 1) * period])
         (count,) = cursor.fetchone()
     if random.random() < 0.01:  # noqa: S311 - housekeeping, not security
