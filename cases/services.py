@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -38,11 +39,14 @@ class Filed:
     access_key: str
 
 
-def _new_case(data: dict[str, Any], *, channel: str, data_key: DataKey) -> tuple[Case, str]:
-    now = timezone.now()
+def _new_case(
+    data: dict[str, Any], *, channel: str, reference: str, now: datetime
+) -> tuple[Case, str]:
     access_key = receipts.new_access_key()
     case = Case(
-        data_key=data_key,
+        data_key=DataKey.generate(),
+        reference=reference,
+        access_key_hash=receipts.hash_access_key(reference, access_key),
         state=State.SCREENING if channel == Channel.OWN_MOTION else State.RECEIVED,
         submission_token=data.get("submission"),
         channel=channel,
@@ -58,20 +62,8 @@ def _new_case(data: dict[str, Any], *, channel: str, data_key: DataKey) -> tuple
         discrimination_ground=data.get("discrimination_ground", ""),
         received_at=now,
     )
-    for _attempt in range(5):
-        case.reference = receipts.new_reference(timezone.localdate(now))
-        case.access_key_hash = receipts.hash_access_key(case.reference, access_key)
-        try:
-            with transaction.atomic():
-                case.save()
-            return case, access_key
-        except IntegrityError:
-            if (
-                data.get("submission")
-                and Case.objects.filter(submission_token=data["submission"]).exists()
-            ):
-                raise
-    raise IntegrityError("could not find a free case reference")
+    case.save()
+    return case, access_key
 
 
 def _people(case: Case, data: dict[str, Any]) -> list[Person]:
@@ -113,13 +105,38 @@ def case_file(
     """Store a complaint whole (case, people, categories, evidence, first event, receipt mail).
 
     A form posted twice fails on the unique `submission_token` when the case row is inserted,
-    before anything else is stored (no query first: this is the intake's hot path).
+    before anything else is stored (no query first: this is the intake's hot path). So does a
+    reference drawn twice (40 random bits a year); then the whole complaint is stored again
+    under a new one, rather than keeping a savepoint around every insert for that rare case.
     """
     token = data.get("submission")
+    evidence = list(evidence)  # read again if the complaint is stored again
+    now = timezone.now()
+    for _attempt in range(5):
+        reference = receipts.new_reference(timezone.localdate(now))
+        try:
+            return _stored(data, evidence, channel, actor=actor, reference=reference, now=now)
+        except IntegrityError:
+            if token and (existing := Case.objects.filter(submission_token=token).first()):
+                raise DuplicateSubmission(existing) from None
+            if not Case.objects.filter(reference=reference).exists():
+                raise
+    raise IntegrityError("could not find a free case reference")
+
+
+def _stored(
+    data: dict[str, Any],
+    evidence: Evidence,
+    channel: str,
+    *,
+    actor: User | None,
+    reference: str,
+    now: datetime,
+) -> Filed:
     stored: list[str] = []
     try:
         with transaction.atomic(durable=True):
-            case, access_key = _new_case(data, channel=channel, data_key=DataKey.generate())
+            case, access_key = _new_case(data, channel=channel, reference=reference, now=now)
             CaseTag.objects.bulk_create(
                 [CaseTag(case=case, kind=CaseTag.Kind.RIGHT, code=c) for c in data["rights"]]
                 + [
@@ -145,11 +162,6 @@ def case_file(
                 context={"reference": case.reference},
                 data_key=case.data_key,
             )
-    except IntegrityError:
-        attachments.discard(stored)
-        if token and (existing := Case.objects.filter(submission_token=token).first()):
-            raise DuplicateSubmission(existing) from None
-        raise
     except BaseException:
         attachments.discard(stored)
         raise

@@ -9,8 +9,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from cases.models import Case, CaseEvent, CaseTag, Person, State
+from cases import attachments, receipts
+from cases.models import Attachment, Case, CaseEvent, CaseTag, Person, State
 from notifications.models import Notification
+from ombuds.models import DataKey
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +148,33 @@ def test_a_failure_midway_stores_nothing(settings, tmp_path):
     assert not Case.objects.exists()
     assert not CaseEvent.objects.exists()
     assert not Notification.objects.exists()
+
+
+def test_a_reference_drawn_twice_stores_the_complaint_whole_under_another(monkeypatch):
+    """40 random bits a year can repeat: the complaint is stored again, whole, evidence
+    included, under a fresh reference; nothing of the first try is left behind."""
+    first = factories.file_case()
+    draws = iter([first.case.reference, first.case.reference])
+    fresh = receipts.new_reference
+    monkeypatch.setattr(receipts, "new_reference", lambda today: next(draws, None) or fresh(today))
+
+    second = factories.file_case(evidence=[factories.pdf()], email="second@example.org")
+
+    assert second.case.reference not in {first.case.reference, None}
+    assert Case.objects.count() == 2
+    assert DataKey.objects.count() == 2
+    assert Person.objects.filter(case=second.case).count() == 1
+    assert CaseEvent.objects.filter(case=second.case).count() == 1
+    assert Notification.objects.filter(context__reference=second.case.reference).count() == 1
+    assert Notification.objects.count() == 2
+    (attachment,) = Attachment.objects.all()
+    assert attachment.case_id == second.case.pk
+    assert attachments.read(attachment) == factories.PDF_BYTES
+    assert receipts.access_key_matches(
+        Case.objects.get(pk=second.case.pk).access_key_hash,
+        second.case.reference,
+        second.access_key,
+    )
 
 
 def test_switching_language_on_the_form_keeps_what_was_typed(client, complaint_data):
