@@ -9,6 +9,7 @@ headers with the request's server time and the part of it spent in them:
     X-Bench-Encrypt-Us  AES-GCM: seal, unseal, wrap and unwrap of data keys
     X-Bench-Hmac-Us     keyed hashes (blind indexes, access-key hashes, throttle buckets)
     X-Bench-Sql-Us      SQL statements, waits for locks included (BEGIN IMMEDIATE on SQLite)
+    X-Bench-Queue-Us    SQLite: waiting in the writers' queue before BEGIN (ombuds.backends.sqlite3)
 
 Gunicorn's sync workers serve one request at a time per process, so per-process accumulators
 are per-request. Never used outside bench/.
@@ -25,6 +26,7 @@ from typing import Any
 from django.db import connection
 
 from ombuds import crypto
+from ombuds.backends.sqlite3.base import DatabaseWrapper as SQLite
 from ombuds.wsgi import application as django_application
 
 ENCRYPT = ("seal", "unseal", "wrap_data_key", "unwrap_data_key")
@@ -35,7 +37,7 @@ class _PerThread(threading.local):
     """Each request's accumulators, per thread (gunicorn's gthread workers run several)."""
 
     def __init__(self) -> None:
-        self.spent = {"encrypt": 0.0, "hmac": 0.0, "sql": 0.0}
+        self.spent = {"encrypt": 0.0, "hmac": 0.0, "sql": 0.0, "queue": 0.0}
         self.depth = {"encrypt": 0, "hmac": 0}  # seal() may unwrap a data key: the outer call
 
 
@@ -61,6 +63,18 @@ for _name in ENCRYPT:
     setattr(crypto, _name, _timed("encrypt", getattr(crypto, _name)))
 for _name in HMAC:
     setattr(crypto, _name, _timed("hmac", getattr(crypto, _name)))
+_take_writer_lock = SQLite._take_writer_lock
+
+
+def _queued(wrapper: SQLite) -> None:
+    started = time.perf_counter()
+    try:
+        _take_writer_lock(wrapper)
+    finally:
+        _here.spent["queue"] += time.perf_counter() - started
+
+
+SQLite._take_writer_lock = _queued  # type: ignore[method-assign]
 
 
 def _timed_sql(execute: Callable[..., Any], *args: Any) -> Any:
@@ -72,7 +86,7 @@ def _timed_sql(execute: Callable[..., Any], *args: Any) -> Any:
 
 
 def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    _here.spent.update(encrypt=0.0, hmac=0.0, sql=0.0)
+    _here.spent.update(encrypt=0.0, hmac=0.0, sql=0.0, queue=0.0)
     spent = _here.spent
     started, cpu = time.perf_counter(), time.thread_time()  # this thread's CPU only
 
@@ -85,6 +99,7 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
             ("X-Bench-Encrypt-Us", str(round(spent["encrypt"] * 1e6))),
             ("X-Bench-Hmac-Us", str(round(spent["hmac"] * 1e6))),
             ("X-Bench-Sql-Us", str(round(spent["sql"] * 1e6))),
+            ("X-Bench-Queue-Us", str(round(spent["queue"] * 1e6))),
         ]
         return start_response(status, headers, *exc_info)
 

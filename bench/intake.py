@@ -62,6 +62,7 @@ class Result:
     encrypt_us: int = 0
     hmac_us: int = 0
     sql_us: int = 0
+    queue_us: int = 0
 
 
 @dataclass
@@ -235,6 +236,7 @@ class Petitioner:
             encrypt_us=int(response.getheader("X-Bench-Encrypt-Us", "0")),
             hmac_us=int(response.getheader("X-Bench-Hmac-Us", "0")),
             sql_us=int(response.getheader("X-Bench-Sql-Us", "0")),
+            queue_us=int(response.getheader("X-Bench-Queue-Us", "0")),
         )
 
 
@@ -314,6 +316,7 @@ def summarise(warm: Run, run: Run, wall: float, rows: dict[str, int]) -> dict[st
         "encrypt_share_pct": round(100 * sum(r.encrypt_us for r in ok) / server, 2),
         "hmac_share_pct": round(100 * sum(r.hmac_us for r in ok) / server, 2),
         "sql_share_pct": round(100 * sum(r.sql_us for r in ok) / server, 2),
+        "writer_queue_ms_per_submission": round(sum(r.queue_us for r in ok) / done / 1000, 2),
         "posted_with_warmup": len(warm.results) + len(results),
         "receipts_with_warmup": len(receipts),
         "rows": rows,
