@@ -11,8 +11,9 @@ headers with the request's server time and the part of it spent in them:
     X-Bench-Sql-Us      SQL statements, waits for locks included (BEGIN IMMEDIATE on SQLite)
     X-Bench-Queue-Us    SQLite: waiting in the writers' queue before BEGIN (ombuds.backends.sqlite3)
 
-Gunicorn's sync workers serve one request at a time per process, so per-process accumulators
-are per-request. Never used outside bench/.
+A thread serves one request at a time (a sync worker has one thread, a gthread worker
+several), so the accumulators are kept per thread and reset at each request. Never used
+outside bench/.
 """
 
 from __future__ import annotations
