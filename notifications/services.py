@@ -2,6 +2,8 @@
 
 Other apps call `notify()` and never send mail themselves. Delivery is at least once:
 
+- `notify()` writes a row in the caller's transaction and nothing else: requests never wait on
+  the mail relay. The worker (`send_notifications`) sends.
 - A sender first *claims* rows: one conditional UPDATE moves due rows to SENDING with a fresh
   claim token and counts the attempt. Only rows still due match, so two workers (threads, hosts)
   never both claim a row; on PostgreSQL the candidates are picked with `FOR UPDATE SKIP LOCKED`
@@ -9,8 +11,9 @@ Other apps call `notify()` and never send mail themselves. Delivery is at least 
 - It sends outside any transaction, then records the outcome only while it still holds the
   claim (the token), so a late worker never overwrites a newer attempt.
 - A failure backs off by doubling (capped); a recipient that the receiving side refuses outright,
-  or the last attempt, ends in FAILED (the dead letter) for staff to see. A sender that dies
-  mid-send leaves the row SENDING until the claim expires; then it is due again.
+  or the last attempt, ends in FAILED (the dead letter) for staff to see. A claim is a lease
+  (`OMBUDS_OUTBOX_LEASE`) that a live sender renews while it sends; a sender that dies
+  mid-send leaves the row SENDING until the lease runs out; then it is due again.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from __future__ import annotations
 import enum
 import logging
 import smtplib
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from anymail.exceptions import AnymailRecipientsRefused
@@ -53,7 +58,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 BASE_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=4)  # ten attempts span about eight hours
-CLAIM_FOR = timedelta(minutes=5)
+WAKE_CHANNEL = "ombuds_outbox"  # PostgreSQL LISTEN/NOTIFY: a row was queued
 
 
 class Outcome(enum.StrEnum):
@@ -72,25 +77,18 @@ class Claim:
 def notify(
     event: str, *, to: str, language: str, context: dict[str, Any], data_key: DataKey
 ) -> Notification | None:
-    """Queue `event` for `to` in the caller's transaction; try to send once it commits.
+    """Queue `event` for `to` in the caller's transaction; the outbox worker sends it.
 
     `context` holds coded values only (the case reference, states): it is stored in plaintext.
 
-    When this process sends on commit, the row is written already claimed by it (SENDING,
-    one attempt counted, a claim token): the send then needs no claim of its own, only the
-    UPDATE that records the outcome, and no worker takes the row meanwhile. Should the process
-    die between the commit and the send, the claim lapses after `CLAIM_FOR` and a worker sends
-    it: at least once, as for every other row.
+    The request never waits on the mail relay, and nothing runs after its COMMIT on this
+    account: the row is the promise. A worker picks it up within about a second (its poll on
+    SQLite; on PostgreSQL a NOTIFY, which the database delivers only if this transaction
+    commits, wakes it at once).
     """
     if not to:
         return None
-    send_now = getattr(settings, "OMBUDS_SEND_ON_COMMIT", True)
-    now, token = timezone.now(), uuid.uuid4()
-    claimed: dict[str, Any] = (
-        {"status": Notification.Status.SENDING, "attempts": 1, "claim_token": token,
-         "claimed_until": now + CLAIM_FOR}
-        if send_now else {}
-    )  # fmt: skip
+    now = timezone.now()
     notification = Notification.objects.create(
         event=event,
         language=language,
@@ -100,13 +98,16 @@ def notify(
         data_key=data_key,
         next_attempt_at=now,
         created_at=now,
-        **claimed,
     )
-    if send_now:
-        # robust: a failure here is logged, never turned into an error for the committed request.
-        claim = Claim(pk=notification.pk, token=token)
-        transaction.on_commit(partial(_send_written, claim, notification), robust=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, '')", [WAKE_CHANNEL])
     return notification
+
+
+def lease() -> timedelta:
+    """How long a claim holds a row before another worker may take it (renewed while sending)."""
+    return settings.OMBUDS_OUTBOX_LEASE
 
 
 def _due(now: datetime) -> Q:
@@ -136,7 +137,7 @@ def claim_due(*, limit: int, pk: int | None = None) -> list[Claim]:
         # The conditional update is the guarantee: a row claimed meanwhile no longer matches.
         Notification.objects.filter(_due(now), pk__in=ids).update(
             status=Notification.Status.SENDING,
-            claimed_until=now + CLAIM_FOR,
+            claimed_until=now + lease(),
             claim_token=token,
             attempts=F("attempts") + 1,
         )
@@ -169,9 +170,14 @@ def deliver(notification_id: int) -> Outcome:
 
 def send_claimed(claim: Claim) -> Outcome:
     """Send a row claimed earlier in a batch, after renewing the claim (it may have lapsed)."""
-    if not _held(claim).update(claimed_until=timezone.now() + CLAIM_FOR):
+    if not renew(claim):
         return Outcome.SKIPPED
     return _send(claim)
+
+
+def renew(claim: Claim) -> bool:
+    """Extend a claim this sender still holds; False once it has lapsed to another sender."""
+    return bool(_held(claim).update(claimed_until=timezone.now() + lease()))
 
 
 def _held(claim: Claim) -> QuerySet[Notification]:
@@ -187,21 +193,14 @@ def _send(claim: Claim) -> Outcome:
     return _send_loaded(claim, notification)
 
 
-def _send_written(claim: Claim, notification: Notification) -> Outcome:
-    """The send after the commit of the row `notify` wrote already claimed. Its claim is
-    checked in memory: once lapsed, a worker may hold the row, and the send is left to it."""
-    if notification.claimed_until is None or timezone.now() >= notification.claimed_until:
-        return Outcome.SKIPPED
-    return _send_loaded(claim, notification)
-
-
 def _send_loaded(claim: Claim, notification: Notification) -> Outcome:
     """Send a notification held by `claim`, as read (or just written) by this process."""
     if notification.attempts > MAX_ATTEMPTS:  # a sender died during the last attempt
         return _record_failure(claim, attempts=notification.attempts, error=None)
     try:
         message = render_message(notification)
-        message.send()
+        with renewing(claim):
+            message.send()
     except Exception as error:  # any backend failure: retry later, never raise
         return _record_failure(claim, attempts=notification.attempts, error=error)
     status = getattr(message, "anymail_status", None)
@@ -216,6 +215,31 @@ def _send_loaded(claim: Claim, notification: Notification) -> Outcome:
             esp_message_id=str(esp_id)[:255] if isinstance(esp_id, str | int) else "",
         )
     return Outcome.SENT
+
+
+@contextmanager
+def renewing(claim: Claim) -> Iterator[None]:
+    """Renew `claim` every third of the lease while the block runs (a slow relay or ESP), so
+    that no other worker takes the row from a sender that is alive; one that dies stops
+    renewing, and its rows are due again within one lease."""
+    done = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not done.wait(lease().total_seconds() / 3):
+                with transaction.atomic():
+                    if not renew(claim):
+                        return
+        finally:
+            connection.close()  # this thread's own connection
+
+    heart = threading.Thread(target=beat, name=f"outbox-lease-{claim.pk}", daemon=True)
+    heart.start()
+    try:
+        yield
+    finally:
+        done.set()
+        heart.join()
 
 
 def _record_failure(claim: Claim, *, attempts: int, error: Exception | None) -> Outcome:

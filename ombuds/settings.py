@@ -7,6 +7,7 @@ each variable is documented in README.md.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -225,6 +226,12 @@ OMBUDS_MAX_ATTACHMENT_BYTES = int(env("OMBUDS_MAX_ATTACHMENT_MB", "10")) * 1024 
 OMBUDS_MAX_ATTACHMENTS = int(env("OMBUDS_MAX_ATTACHMENTS", "5"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A form sent again after its complaint was stored (the receipt never arrived) shows the receipt
+# with a new access key, within this many hours of filing (cases.services.case_reissue_receipt).
+OMBUDS_RECEIPT_REISSUE = timedelta(hours=float(env("OMBUDS_RECEIPT_REISSUE_HOURS", "24")))
+# Sealed files that no attachment row names are removed once this old (a process killed
+# mid-transaction leaves them): by the outbox worker every hour and by `sweep_attachments`.
+OMBUDS_ORPHAN_FILE_AGE = timedelta(hours=float(env("OMBUDS_ORPHAN_FILE_HOURS", "1")))
 # "count/seconds" per client address, per action.
 OMBUDS_RATE_LIMITS = {
     "intake": env("OMBUDS_RATE_INTAKE", "10/3600"),
@@ -250,6 +257,9 @@ ANYMAIL = {
     for key, value in os.environ.items()
     if key.startswith("ANYMAIL_")
 }
+# The outbox worker's claim on a row: a live worker renews it while it sends, so a row held by a
+# dead worker is due again after at most this long (notifications.services).
+OMBUDS_OUTBOX_LEASE = timedelta(seconds=float(env("OMBUDS_OUTBOX_LEASE_SECONDS", "60")))
 OMBUDS_SITE_URL = env("OMBUDS_SITE_URL", "http://127.0.0.1:8000")
 OMBUDS_OFFICE_NAME = env("OMBUDS_OFFICE_NAME", "")
 

@@ -32,6 +32,23 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _after_commit_work_is_loggable(monkeypatch: Any) -> None:
+    """Django's robust `on_commit` logs a failing callback by its `__qualname__`: one without it
+    (a `functools.partial`) turns the logging itself into an error raised after COMMIT. Every
+    test fails if our code hands Django such a callback."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    original = BaseDatabaseWrapper.on_commit
+
+    def checked(self: Any, func: Any, robust: bool = False) -> None:
+        if robust and not hasattr(func, "__qualname__"):
+            raise AssertionError(f"on_commit(robust=True) cannot log a failure of {func!r}")
+        original(self, func, robust)
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", checked)
+
+
 @pytest.fixture
 def complaint_data() -> dict[str, Any]:
     return factories.complaint_post()

@@ -21,11 +21,17 @@ class BoomError(Exception):
     pass
 
 
-def test_committed_notification_arrives_with_reference_only(
+def test_committed_notification_waits_for_the_worker_and_arrives_with_reference_only(
     smtp, queue, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         notification = queue(language="en")
+    assert callbacks == []  # nothing runs after the commit: the row is the promise
+    assert smtp.received == []
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (Notification.Status.PENDING, 0)
+
+    assert deliver(notification.pk) == Outcome.SENT
     (message,) = smtp.received
     assert message["To"] == PETITIONER
     assert smtp.envelopes == [("no-reply@ombuds.example.org", [PETITIONER])]
@@ -67,12 +73,10 @@ def test_empty_address_queues_nothing(data_key):
     assert not Notification.objects.exists()
 
 
-def test_server_down_keeps_it_pending_and_the_worker_sends_it_when_back(
-    smtp, queue, django_capture_on_commit_callbacks
-):
+def test_server_down_keeps_it_pending_and_the_worker_sends_it_when_back(smtp, queue):
     smtp.stop()
-    with django_capture_on_commit_callbacks(execute=True):
-        notification = queue()
+    notification = queue()
+    assert deliver(notification.pk) == Outcome.RETRY
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (Notification.Status.PENDING, 1)
     assert notification.next_attempt_at > timezone.now() + timedelta(seconds=50)
@@ -89,7 +93,6 @@ def test_server_down_keeps_it_pending_and_the_worker_sends_it_when_back(
 
 
 def test_backoff_doubles_then_the_last_attempt_is_a_dead_letter(smtp, queue, settings):
-    settings.OMBUDS_SEND_ON_COMMIT = False
     smtp.stop()
     notification = queue()
     delays, outcomes = [], []
@@ -112,7 +115,6 @@ def test_backoff_doubles_then_the_last_attempt_is_a_dead_letter(smtp, queue, set
 
 
 def test_a_refused_mailbox_is_a_dead_letter_at_once(smtp, queue, settings):
-    settings.OMBUDS_SEND_ON_COMMIT = False
     smtp.refuse[PETITIONER] = "550 5.1.1 No such mailbox"
     notification = queue()
     assert deliver(notification.pk) == Outcome.FAILED
@@ -127,7 +129,6 @@ def test_a_refused_mailbox_is_a_dead_letter_at_once(smtp, queue, settings):
     "reply", ["550 5.7.1 Relaying denied", "451 4.3.0 Try again later"], ids=["policy", "temporary"]
 )
 def test_a_relay_or_temporary_refusal_is_retried(smtp, queue, settings, reply):
-    settings.OMBUDS_SEND_ON_COMMIT = False
     smtp.refuse[PETITIONER] = reply
     notification = queue()
     assert deliver(notification.pk) == Outcome.RETRY
@@ -136,7 +137,6 @@ def test_a_relay_or_temporary_refusal_is_retried(smtp, queue, settings, reply):
 
 
 def test_a_shredded_data_key_fails_without_sending(smtp, queue, data_key, settings):
-    settings.OMBUDS_SEND_ON_COMMIT = False
     notification = queue()
     data_key.shred()
     assert deliver(notification.pk) == Outcome.FAILED
@@ -146,7 +146,6 @@ def test_a_shredded_data_key_fails_without_sending(smtp, queue, data_key, settin
 
 
 def test_a_sender_that_died_mid_send_is_replaced_after_the_claim_expires(smtp, queue, settings):
-    settings.OMBUDS_SEND_ON_COMMIT = False
     notification = queue()
     (dead,) = services.claim_due(limit=5)
     assert deliver(notification.pk) == Outcome.SKIPPED  # still held
@@ -161,7 +160,6 @@ def test_a_sender_that_died_mid_send_is_replaced_after_the_claim_expires(smtp, q
 
 
 def test_a_message_that_kills_its_sender_every_time_ends_as_a_dead_letter(smtp, queue, settings):
-    settings.OMBUDS_SEND_ON_COMMIT = False
     notification = queue()
     Notification.objects.filter(pk=notification.pk).update(
         status=Notification.Status.SENDING,
@@ -177,24 +175,16 @@ def test_a_message_that_kills_its_sender_every_time_ends_as_a_dead_letter(smtp, 
     assert smtp.received == []
 
 
-def test_a_row_queued_to_send_on_commit_is_the_workers_once_its_claim_lapses(
-    smtp, queue, django_capture_on_commit_callbacks
-):
-    """The process that queued it died between the commit and the send."""
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        notification = queue()
-    assert len(callbacks) == 1  # the send that never ran
+def test_a_claim_is_a_lease_of_the_configured_length(smtp, queue, settings):
+    settings.OMBUDS_OUTBOX_LEASE = timedelta(seconds=30)
+    notification = queue()
+    before = timezone.now()
+    (claim,) = services.claim_due(limit=5)
     notification.refresh_from_db()
-    assert (notification.status, notification.attempts) == (Notification.Status.SENDING, 1)
-    assert deliver(notification.pk) == Outcome.SKIPPED  # still held by its writer
-    assert smtp.received == []
-
-    Notification.objects.filter(pk=notification.pk).update(
-        claimed_until=timezone.now() - timedelta(seconds=1)
-    )
-    assert deliver(notification.pk) == Outcome.SENT
-    with time_machine.travel(timezone.now() + services.CLAIM_FOR):
-        callbacks[0]()  # a late run of the lost send: its claim has lapsed, it leaves the row
-    assert [m["Message-ID"] for m in smtp.received] == [notification.message_id]
-    notification.refresh_from_db()
-    assert (notification.status, notification.attempts) == (Notification.Status.SENT, 2)
+    assert before + timedelta(seconds=29) < notification.claimed_until
+    assert notification.claimed_until <= timezone.now() + timedelta(seconds=30)
+    assert deliver(notification.pk) == Outcome.SKIPPED  # held
+    with time_machine.travel(timezone.now() + timedelta(seconds=31)):
+        assert deliver(notification.pk) == Outcome.SENT  # the lease ran out: due again
+    assert services.send_claimed(claim) == Outcome.SKIPPED
+    assert len(smtp.received) == 1

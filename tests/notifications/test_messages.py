@@ -41,7 +41,6 @@ def probe_template(settings, tmp_path):
 def test_rendered_in_the_recipients_language_or_the_office_default(
     probe_template, queue, settings, language, rendered
 ):
-    settings.OMBUDS_SEND_ON_COMMIT = False
     message = render_message(queue(event="probe", language=language))
     assert (message.subject, message.body) == (rendered, rendered)
     assert message.extra_headers["Content-Language"] == rendered
@@ -56,7 +55,6 @@ def test_every_event_has_a_template_set():
 @pytest.mark.parametrize("event", EVENTS)
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_subject_is_neutral_and_body_points_to_the_portal(queue, settings, event, language):
-    settings.OMBUDS_SEND_ON_COMMIT = False
     settings.OMBUDS_SITE_URL = "https://ombuds.example.org/"
     message = render_message(queue(event=event, language=language))
     if language == "en":

@@ -36,7 +36,6 @@ def index() -> str:
 def esp(settings):
     """anymail's test backend stands in for the ESP: it gives each message an ESP id."""
     settings.EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
-    settings.OMBUDS_SEND_ON_COMMIT = False
 
 
 @pytest.fixture
@@ -122,7 +121,6 @@ def test_a_later_delivered_message_clears_an_old_bounce(sent, queue, index):
 
 
 def test_a_dead_letter_counts_as_unreachable(queue, settings, index):
-    settings.OMBUDS_SEND_ON_COMMIT = False
     notification = queue()
     Notification.objects.filter(pk=notification.pk).update(
         status=Notification.Status.FAILED, attempts=MAX_ATTEMPTS

@@ -19,11 +19,6 @@ from tests.notifications.support import PETITIONER, REFERENCE, make_due
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _worker_only(settings):
-    settings.OMBUDS_SEND_ON_COMMIT = False  # rows wait for the worker
-
-
 def run_worker(*args: str) -> str:
     out = StringIO()
     call_command("send_notifications", *args, stdout=out)
