@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/python manage.py migrate --verbosity 1
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py sweep_attachments
 	@echo "Outgoing mail is written to var/mail/ (one file per message); the outbox worker"
 	@echo "(send_notifications) runs beside the server and retries what could not be sent."
 	$(BIN)/python manage.py send_notifications & worker=$$!; \

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
+from datetime import datetime, timedelta
 
 import filetype
 from django.conf import settings
@@ -10,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import DatabaseError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Attachment, Case, CaseEvent
@@ -26,6 +30,10 @@ ALLOWED_TYPES = {
     "application/vnd.oasis.opendocument.spreadsheet",
     "application/vnd.oasis.opendocument.presentation",
 }  # fmt: skip
+logger = logging.getLogger(__name__)
+
+SUFFIX = ".sealed"
+SWEEP_BATCH = 500
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 HWP_TYPE = "application/x-hwp"
 
@@ -64,8 +72,44 @@ def validate_upload(upload: UploadedFile) -> str:
     return content_type
 
 
+class Written:
+    """The storage names of files written for one transaction, for clean-up if it fails.
+
+    A name is recorded *before* its file is written, so a write that fails half-way (a full
+    disk) leaves no file behind that nobody knows of.
+    """
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def discard_uncommitted(self) -> None:
+        """Remove the files whose rows do not exist: their transaction rolled back. A file whose
+        row exists (the transaction committed after all) is kept. When the database cannot say,
+        every file is kept; `sweep_orphans` removes true orphans later."""
+        if not self.names:
+            return
+        try:
+            committed = set(
+                Attachment.objects.filter(storage_name__in=self.names).values_list(
+                    "storage_name", flat=True
+                )
+            )
+        except DatabaseError:
+            logger.warning("kept %s files of a failed transaction for the sweep", len(self.names))
+            return
+        for name in self.names:
+            if name not in committed:
+                default_storage.delete(name)
+
+
 def store(
-    *, case: Case, upload: UploadedFile, content_type: str, source: str, event: CaseEvent | None
+    *,
+    case: Case,
+    upload: UploadedFile,
+    content_type: str,
+    source: str,
+    event: CaseEvent | None,
+    written: Written,
 ) -> Attachment:
     """Seal the file's bytes with the case's data key and save them under a random name."""
     attachment = Attachment(
@@ -75,12 +119,16 @@ def store(
         filename=(upload.name or "attachment")[:255],
         content_type=content_type,
         size=upload.size or 0,
-        storage_name=f"{uuid.uuid4().hex}.sealed",
+        storage_name=f"{uuid.uuid4().hex}{SUFFIX}",
         source=source,
     )
     upload.seek(0)
     sealed = crypto.seal(upload.read(), data_key=case.data_key, context=_context(attachment))
-    default_storage.save(attachment.storage_name, ContentFile(sealed))
+    written.names.append(attachment.storage_name)
+    saved = default_storage.save(attachment.storage_name, ContentFile(sealed))
+    if saved != attachment.storage_name:  # the storage chose another name: forget neither
+        written.names.append(saved)
+        attachment.storage_name = saved
     attachment.save()
     return attachment
 
@@ -91,10 +139,26 @@ def read(attachment: Attachment) -> bytes:
     return crypto.unseal(token, data_key=attachment.data_key, context=_context(attachment))
 
 
-def discard(names: list[str]) -> None:
-    """Remove stored files whose rows were rolled back."""
-    for name in names:
-        default_storage.delete(name)
+def sweep_orphans(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """Remove sealed files that no attachment row names and that were last written more than
+    `older_than` ago: those of a process killed between writing a file and its transaction's
+    end (a rolled-back transaction's own clean-up could not run). The age keeps files of
+    transactions still under way. Returns how many were removed."""
+    cutoff = (now or timezone.now()) - older_than
+    _folders, files = default_storage.listdir("")
+    candidates = [name for name in files if name.endswith(SUFFIX)]
+    removed = 0
+    for start in range(0, len(candidates), SWEEP_BATCH):
+        batch = candidates[start : start + SWEEP_BATCH]
+        known = set(
+            Attachment.objects.filter(storage_name__in=batch).values_list("storage_name", flat=True)
+        )
+        for name in batch:
+            if name in known or default_storage.get_modified_time(name) > cutoff:
+                continue
+            default_storage.delete(name)
+            removed += 1
+    return removed
 
 
 def _context(attachment: Attachment) -> str:

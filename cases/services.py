@@ -1,5 +1,6 @@
 """Writes. Each service runs in one durable transaction: the change, its event and its
-notifications commit together or not at all, and mail leaves only after the commit."""
+notifications commit together or not at all, and mail leaves only after the commit, from the
+outbox worker. Nothing that runs after COMMIT can undo or misreport it (`ombuds.transactions`)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from cases import attachments, receipts
-from cases.models import Case, CaseEvent, CaseTag, Channel, FilingMode, Person, State
+from cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseTag,
+    Channel,
+    FilingMode,
+    Person,
+    State,
+)
 from notifications.services import notify
 from ombuds import crypto
 from ombuds.models import DataKey, User
+from ombuds.transactions import committing
 
 Evidence = Iterable[tuple[UploadedFile, str]]
 
@@ -133,9 +145,9 @@ def _stored(
     reference: str,
     now: datetime,
 ) -> Filed:
-    stored: list[str] = []
+    written = attachments.Written()
     try:
-        with transaction.atomic(durable=True):
+        with committing():
             case, access_key = _new_case(data, channel=channel, reference=reference, now=now)
             CaseTag.objects.bulk_create(
                 [CaseTag(case=case, kind=CaseTag.Kind.RIGHT, code=c) for c in data["rights"]]
@@ -146,15 +158,8 @@ def _stored(
             )
             Person.objects.bulk_create(_people(case, data))
             event = _event(case, action="filed", actor=actor)
-            for upload, content_type in evidence:
-                attachment = attachments.store(
-                    case=case,
-                    upload=upload,
-                    content_type=content_type,
-                    source="staff" if actor else "petitioner",
-                    event=event,
-                )
-                stored.append(attachment.storage_name)
+            source = Attachment.Source.STAFF if actor else Attachment.Source.PETITIONER
+            _store_evidence(case, evidence, event=event, source=source, written=written)
             notify(
                 "case_received",
                 to=data.get("email", ""),
@@ -163,8 +168,50 @@ def _stored(
                 data_key=case.data_key,
             )
     except BaseException:
-        attachments.discard(stored)
+        written.discard_uncommitted()
         raise
+    return Filed(case=case, access_key=access_key)
+
+
+def _store_evidence(
+    case: Case, evidence: Evidence, *, event: CaseEvent, source: str, written: attachments.Written
+) -> None:
+    for upload, content_type in evidence:
+        attachments.store(
+            case=case,
+            upload=upload,
+            content_type=content_type,
+            source=source,
+            event=event,
+            written=written,
+        )
+
+
+def case_reissue_receipt(*, case: Case, now: datetime | None = None) -> Filed | None:
+    """A new access key for a complaint whose form was sent again (its receipt may never have
+    reached the petitioner: the connection failed, the server failed after the commit). The
+    new key replaces the old one, which stops working. Only within `OMBUDS_RECEIPT_REISSUE`
+    of filing; None after that (the petitioner then contacts the office with the reference).
+    """
+    now = now or timezone.now()
+    if now - case.received_at > settings.OMBUDS_RECEIPT_REISSUE:
+        return None
+    access_key = receipts.new_access_key()
+    with committing():
+        case = _locked(case)
+        case.access_key_hash = receipts.hash_access_key(case.reference, access_key)
+        case.version += 1
+        case.save(update_fields=["access_key_hash", "version"])
+        CaseEvent.objects.create(
+            case=case,
+            data_key=case.data_key,
+            action="receipt_reissued",
+            actor_kind=CaseEvent.Actor.SYSTEM,
+            from_state=case.state,
+            to_state=case.state,
+            version=case.version,
+            public=False,
+        )
     return Filed(case=case, access_key=access_key)
 
 
@@ -205,33 +252,27 @@ def petitioner_email(case: Case) -> str:
 
 def case_add_information(*, case: Case, message: str, evidence: Evidence = ()) -> CaseEvent:
     """The petitioner adds information or evidence through the tracking page."""
-    stored: list[str] = []
+    written = attachments.Written()
     try:
-        with transaction.atomic(durable=True):
+        with committing():
             case = _locked(case)
             if not case.is_open:
                 raise CaseClosed(case.reference)
             case.version += 1
             case.save(update_fields=["version"])
             event = _event(case, action="information_added", message=message)
-            for upload, content_type in evidence:
-                attachment = attachments.store(
-                    case=case,
-                    upload=upload,
-                    content_type=content_type,
-                    source="petitioner",
-                    event=event,
-                )
-                stored.append(attachment.storage_name)
+            _store_evidence(
+                case, evidence, event=event, source=Attachment.Source.PETITIONER, written=written
+            )
     except BaseException:
-        attachments.discard(stored)
+        written.discard_uncommitted()
         raise
     return event
 
 
 def case_withdraw_by_petitioner(*, case: Case, reason: str) -> Case:
     """The petitioner withdraws through the tracking page; closes the case as withdrawn."""
-    with transaction.atomic(durable=True):
+    with committing():
         case = _locked(case)
         from_state = case.state
         case.withdraw()

@@ -6,6 +6,7 @@ remembered in the session only (never in a URL), for `SESSION_COOKIE_AGE` of ina
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from http import HTTPStatus
@@ -13,12 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import DatabaseError
 from django.forms import MultipleChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -29,6 +31,17 @@ from cases.models import Case, Language
 from ombuds import throttle
 
 TRACKING = "tracking"
+NOT_STORED = gettext_lazy(
+    "We could not store your complaint because of a problem on our side, and nothing was"
+    " filed. What you typed is kept below: please send it again in a few minutes. (Should it"
+    " have been stored after all, sending it again shows its receipt: it is never filed twice.)"
+)
+NOT_ADDED = gettext_lazy(
+    "We could not add this to your case because of a problem on our side, and nothing was"
+    " added. What you typed is kept below: please send it again in a few minutes."
+)
+
+logger = logging.getLogger(__name__)
 
 
 def _language() -> str:
@@ -57,7 +70,12 @@ def complaint(request: HttpRequest) -> HttpResponse:
     form = ComplaintForm(request.POST, request.FILES, language=_language())
     if form.is_bot:
         return render(request, "cases/rejected.html", status=HTTPStatus.BAD_REQUEST)
-    if not throttle.allow("intake", request):
+    try:
+        allowed = throttle.allow("intake", request)
+    except DatabaseError as error:  # the rate limit's row could not be written either
+        form.is_valid()
+        return _not_stored(request, form, error)
+    if not allowed:
         form.is_valid()
         form.add_error(
             None,
@@ -69,17 +87,33 @@ def complaint(request: HttpRequest) -> HttpResponse:
         return _form_again(request, form, HTTPStatus.TOO_MANY_REQUESTS)
     if not form.is_valid():
         return _form_again(request, form, HTTPStatus.OK)
+    reissued = False
     try:
         filed = services.case_file(data=form.cleaned_data, evidence=form.cleaned_data["evidence"])
     except services.DuplicateSubmission as duplicate:
-        reference = {"reference": duplicate.case.reference}
-        return _private(render(request, "cases/already_received.html", reference))
+        again = services.case_reissue_receipt(case=duplicate.case)
+        if again is None:
+            reference = {"reference": duplicate.case.reference}
+            return _private(render(request, "cases/already_received.html", reference))
+        filed, reissued = again, True
+    except (DatabaseError, OSError) as error:
+        return _not_stored(request, form, error)
     context: dict[str, Any] = {
         "case": filed.case,
         "access_key": filed.access_key,
         "notified": bool(form.cleaned_data.get("email")),
+        "reissued": reissued,
     }
     return _private(render(request, "cases/receipt.html", context))
+
+
+def _not_stored(request: HttpRequest, form: ComplaintForm, error: Exception) -> HttpResponse:
+    """The database or the disk failed before the commit: say so, and keep what was typed. The
+    form keeps its submission token, so if it was stored after all, sending it again shows its
+    receipt rather than filing it twice."""
+    logger.error("a complaint could not be stored (%s)", type(error).__name__)
+    form.add_error(None, NOT_STORED)
+    return _form_again(request, form, HTTPStatus.SERVICE_UNAVAILABLE)
 
 
 def _switch_language(request: HttpRequest, language: str) -> HttpResponse:
@@ -181,6 +215,12 @@ def add_information(request: HttpRequest) -> HttpResponse:
         services.case_add_information(
             case=case, message=form.cleaned_data["message"], evidence=form.cleaned_data["evidence"]
         )
+    except (DatabaseError, OSError) as error:
+        logger.error("information could not be added to a case (%s)", type(error).__name__)
+        form.add_error(None, NOT_ADDED)
+        lost = [f.name for f in request.FILES.getlist("evidence")]
+        status = HTTPStatus.SERVICE_UNAVAILABLE
+        return _tracked_page(request, case, add_form=form, lost_files=lost, status=status)
     except services.CaseClosed:
         messages.error(request, _("This case is closed. Please contact the office."))
         return redirect("cases:tracked")

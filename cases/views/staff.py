@@ -9,6 +9,7 @@ personal data is access-logged.
 from __future__ import annotations
 
 import io
+import logging
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -17,10 +18,12 @@ from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access, attachments, queues, selectors, services, texts
@@ -35,6 +38,12 @@ from ombuds.roles import Role, roles_of
 CASE_ROLES = {Role.INTAKE_OFFICER, Role.INVESTIGATOR, Role.OMBUDSPERSON}
 FILTER_FIELDS = tuple(QueueFilterForm.base_fields)
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+NOT_SAVED = gettext_lazy(
+    "This could not be saved because of a problem on our side, and nothing was changed. What"
+    " you typed is kept below: please try again in a few minutes."
+)
+
+logger = logging.getLogger(__name__)
 
 
 def case_staff(view: View) -> View:
@@ -135,6 +144,10 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     except t.NotAllowed:
         return render(request, "staff/not_allowed.html", {"case": case},
                       status=HTTPStatus.CONFLICT)  # fmt: skip
+    except DatabaseError as error:
+        logger.error("a staff action could not be saved (%s)", type(error).__name__)
+        form.add_error(None, NOT_SAVED)
+        return _action_page(request, case, action, form, HTTPStatus.SERVICE_UNAVAILABLE)
     messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
     if not access.can_view(request.user, case):
         return redirect("staff:queue")
@@ -201,6 +214,14 @@ def register(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
     except services.DuplicateSubmission as duplicate:
         return redirect("staff:case", reference=duplicate.case.reference)
+    except (DatabaseError, OSError) as error:
+        logger.error("a registered complaint could not be stored (%s)", type(error).__name__)
+        form.add_error(None, NOT_SAVED)
+        lost = [f.name for f in request.FILES.getlist("evidence")]
+        context = {"form": form, "lost_files": lost}
+        return _no_store(
+            render(request, "staff/register.html", context, status=HTTPStatus.SERVICE_UNAVAILABLE)
+        )
     context = {"case": filed.case, "access_key": filed.access_key,
                "own_motion": filed.case.channel == Channel.OWN_MOTION}  # fmt: skip
     return _no_store(render(request, "staff/registered.html", context))

@@ -6,10 +6,13 @@ page it reaches, then reports every violation found on the way (page, rule, help
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from cases.models import Case
 from tests import factories
 from tests.browser import pages
 
@@ -22,6 +25,7 @@ FILING_PAGES = [
     "complaint form with errors",
     "rejected",
     "receipt",
+    "receipt reissued",
     "already received",
     "not found",
 ]
@@ -75,9 +79,15 @@ def test_filing_pages(new_page, language):
     page.locator("#id_website").evaluate("input => { input.value = 'http://spam.example' }")
     pages.submit_complaint(page)
     audit.check("rejected")
-    reference, _ = pages.file_complaint(page, mode="anonymous")
+    reference, first_key = pages.file_complaint(page, mode="anonymous")
     audit.check("receipt")
-    page.reload()  # sends the same form again
+    page.reload()  # sends the same form again: its receipt, with a new access key
+    expect(page.locator("main")).to_contain_text(reference)
+    expect(page.locator("#access-key")).not_to_have_text(first_key)
+    audit.check("receipt reissued")
+    case = Case.objects.get(reference=reference)
+    Case.objects.filter(pk=case.pk).update(received_at=case.received_at - timedelta(days=2))
+    page.reload()  # again, two days later: the reference only
     expect(page.locator("main")).to_contain_text(reference)
     expect(page.locator("#access-key")).to_have_count(0)
     audit.check("already received")

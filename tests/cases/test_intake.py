@@ -12,6 +12,7 @@ from django.urls import reverse
 from cases import attachments, receipts
 from cases.models import Attachment, Case, CaseEvent, CaseTag, Person, State
 from notifications.models import Notification
+from notifications.services import Outcome, deliver
 from ombuds.models import DataKey
 from tests import factories
 
@@ -45,7 +46,10 @@ def test_named_complaint_is_stored_whole_and_receipt_shown(
     assert (petitioner.role, petitioner.name) == (Person.Role.PETITIONER, "김민지")
     assert sorted(a.filename for a in case.attachments.all()) == ["evidence.pdf", "photo.png"]
     assert case.events.get().action == "filed"
-    assert Notification.objects.get().status == Notification.Status.SENT
+    notification = Notification.objects.get()
+    assert notification.status == Notification.Status.PENDING  # the request does not send
+    assert mail.outbox == []
+    assert deliver(notification.pk) == Outcome.SENT  # the outbox worker does
     (message,) = mail.outbox
     assert message.to == ["minji.kim@example.org"]
     assert case.reference in message.subject
