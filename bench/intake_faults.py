@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import io
 import json
 import os
 import re
@@ -40,8 +41,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ROOT, free_port, machine
 from intake import PYTHON, Petitioner, complaint, gunicorn, server_env
 
+
+def pdf_bytes() -> bytes:
+    """A real one-page PDF (evidence is checked through its structure)."""
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
 RECEIPT = re.compile(rb'id="reference">([^<]+)<')
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 20_000 + b"\n"
+PDF = pdf_bytes()
 NOT_STORED = b"nothing was filed"
 
 

@@ -1,4 +1,5 @@
-"""Evidence files: checked by content (not by name), sealed, and kept under a random name."""
+"""Evidence files: checked by content through their whole structure (`cases.filetypes`), never
+by name; sealed, and kept under a random name."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -16,41 +16,20 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import filetypes
 from cases.models import Attachment, Case, CaseEvent
 from ombuds import crypto
 
-ALLOWED_TYPES = {
-    "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic",
-    "application/pdf", "application/rtf",
-    "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.presentation",
-}  # fmt: skip
 logger = logging.getLogger(__name__)
 
 SUFFIX = ".sealed"
 SWEEP_BATCH = 500
-OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-HWP_TYPE = "application/x-hwp"
-
-
-def sniff(head: bytes, name: str) -> str | None:
-    """The file's real type from its first bytes, or None when it is not an accepted kind."""
-    kind = filetype.guess(head)
-    if kind is not None and kind.mime in ALLOWED_TYPES:
-        return str(kind.mime)
-    # Hangul word-processor files (.hwp) are OLE compound documents that filetype does not name.
-    if head.startswith(OLE_MAGIC) and name.lower().endswith(".hwp"):
-        return HWP_TYPE
-    return None
 
 
 def validate_upload(upload: UploadedFile) -> str:
-    """Check size and content; return the sniffed content type or raise ValidationError."""
+    """Check size and content; return the content's type (`cases.filetypes`) or raise
+    ValidationError. The name plays no part: the type found decides the stored name's
+    extension."""
     name = upload.name or ""
     if upload.size is not None and upload.size > settings.OMBUDS_MAX_ATTACHMENT_BYTES:
         limit = settings.OMBUDS_MAX_ATTACHMENT_BYTES // (1024 * 1024)
@@ -58,9 +37,8 @@ def validate_upload(upload: UploadedFile) -> str:
             _("“%(name)s” is larger than %(limit)s MB.") % {"name": name, "limit": limit}
         )
     upload.seek(0)
-    head = upload.read(8192)
+    content_type = filetypes.identify(upload.read())  # the whole file, through its structure
     upload.seek(0)
-    content_type = sniff(head, name)
     if content_type is None:
         raise ValidationError(
             _(
@@ -116,7 +94,7 @@ def store(
         case=case,
         data_key=case.data_key,
         event=event,
-        filename=(upload.name or "attachment")[:255],
+        filename=filetypes.download_name(upload.name or "", content_type)[:255],
         content_type=content_type,
         size=upload.size or 0,
         storage_name=f"{uuid.uuid4().hex}{SUFFIX}",

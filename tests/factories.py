@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.datastructures import MultiValueDict
+from PIL import Image
+from pypdf import PdfWriter
 
 from cases import services
 from cases.forms import ComplaintForm
 
-# The smallest valid PDF and PNG headers: enough for content sniffing.
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = bytes.fromhex("89504E470D0A1A0A0000000D49484452000000010000000108060000001F15C489")
+
+def _pdf_bytes() -> bytes:
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=72, height=72)
+    writer.write(out)
+    return out.getvalue()
+
+
+def _png_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+# A real one-page PDF and a real 2x2 PNG: uploads are checked through their whole structure.
+PDF_BYTES = _pdf_bytes()
+PNG_BYTES = _png_bytes()
 
 
 def complaint_post(**overrides: Any) -> dict[str, Any]:

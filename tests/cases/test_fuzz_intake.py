@@ -26,9 +26,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given
 from hypothesis import settings as fuzz_settings
 from hypothesis import strategies as st
+from olefile import MAGIC as OLE_MAGIC
 
 from cases import receipts
-from cases.attachments import OLE_MAGIC
 from cases.forms import ComplaintForm
 from cases.models import Attachment, Case, CaseEvent, CaseTag, Outcome, Person, State
 from notifications.models import Notification
