@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.conf import settings
 
 
 class OmbudsConfig(AppConfig):
@@ -7,8 +6,7 @@ class OmbudsConfig(AppConfig):
     verbose_name = "Ombuds"
 
     def ready(self) -> None:
-        from ombuds import checks, crypto  # noqa: F401 - registers the system checks
-
-        if settings.PRODUCTION:
-            # Refuse to start without valid keys, whatever the entry point (gunicorn included).
-            crypto.keyring()
+        # Registers the system checks. Production refuses to start without valid keys with their
+        # plain messages: management commands run the checks, and the WSGI and ASGI entry points
+        # call `ombuds.checks.refuse_to_serve_without_keys` (gunicorn runs no checks of its own).
+        from ombuds import checks  # noqa: F401

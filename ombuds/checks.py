@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -39,3 +40,14 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessa
     except crypto.KeyConfigurationError as error:
         errors.append(checks.Error(str(error), id="ombuds.E003"))
     return errors
+
+
+def refuse_to_serve_without_keys() -> None:
+    """For the WSGI/ASGI entry points: exit with the key checks' plain messages, no traceback."""
+    errors = check_keys()
+    if not errors:
+        return
+    for error in errors:
+        hint = f" ({error.hint})" if error.hint else ""
+        sys.stderr.write(f"Ombuds cannot start: {error.msg}{hint} [{error.id}]\n")
+    raise SystemExit(1)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import base64
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core import checks
@@ -10,6 +14,7 @@ from django.core import checks
 from ombuds.checks import check_keys
 from tests.conftest import TEST_INDEX_KEY, TEST_KEYS
 
+ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = base64.b64encode(b"g" * 32).decode()
 SHORT_KEY = base64.b64encode(b"s" * 16).decode()
 
@@ -74,3 +79,34 @@ def test_malformed_keys_fail_everywhere(settings, keys, index_key, is_production
 
 def test_check_is_registered_for_deployment():
     assert check_keys in checks.registry.registry.get_checks(include_deployment_checks=True)
+
+
+@pytest.mark.parametrize(
+    ("keys", "index_key", "says"),
+    [
+        ("", GOOD_KEY, "must be set in production"),
+        (f"k1:{SHORT_KEY}", GOOD_KEY, "must be 32 bytes, got 16"),
+        ("garbage", GOOD_KEY, "look like 'id:base64key'"),
+        (f"k1:{GOOD_KEY}", "not base64!", "OMBUDS_INDEX_KEY is not valid base64"),
+    ],
+    ids=["missing", "short", "malformed", "bad-index-key"],
+)
+def test_the_server_refuses_to_start_with_a_plain_message_not_a_traceback(keys, index_key, says):
+    env = {
+        **os.environ,
+        "OMBUDS_ENV": "production",
+        "DJANGO_SECRET_KEY": "a-production-secret-key-" + "x7Yq" * 12,
+        "DJANGO_ALLOWED_HOSTS": "ombuds.example.org",
+        "OMBUDS_KEYS": keys,
+        "OMBUDS_INDEX_KEY": index_key,
+        "PYTHONWARNINGS": "ignore",
+    }
+    env.pop("DATABASE_URL", None)
+    started = subprocess.run(
+        [sys.executable, "-c", "import ombuds.wsgi"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert started.returncode == 1
+    assert "Traceback" not in started.stderr
+    assert "Ombuds cannot start:" in started.stderr
+    assert says in started.stderr
