@@ -5,11 +5,14 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 
+MB = 1024 * 1024
 # Every asset is served by the project itself: no CDN, no inline script.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -65,6 +68,34 @@ class DeclaredCharsetMiddleware:
         ):
             return None
         return HttpResponseBadRequest(render_to_string("400.html", request=request))
+
+
+class RequestSizeMiddleware:
+    """Answer 413 to a request whose declared body is over `OMBUDS_MAX_REQUEST_BYTES`, before
+    anything reads it (Django would read a 100 MB upload whole, to disk, before the form said
+    that a file is over 10 MB). The limit is every allowed file at its largest plus room for
+    the form; the reverse proxy should refuse earlier still (README, "Deploying"). The page
+    is in the reader's language (this runs after LocaleMiddleware)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django reads no body from a request without a usable length
+        if declared <= settings.OMBUDS_MAX_REQUEST_BYTES:
+            return self.get_response(request)
+        context = {
+            "limit_mb": settings.OMBUDS_MAX_REQUEST_BYTES // MB,
+            "file_mb": settings.OMBUDS_MAX_ATTACHMENT_BYTES // MB,
+            "files": settings.OMBUDS_MAX_ATTACHMENTS,
+        }
+        page = render_to_string("413.html", context, request=request)
+        response = HttpResponse(page, status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        response["Connection"] = "close"  # the rest of the body is never read
+        return response
 
 
 class SessionActivityMiddleware:

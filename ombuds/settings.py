@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ombuds.middleware.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "ombuds.middleware.RequestSizeMiddleware",  # before anything reads a body
     "django.middleware.common.CommonMiddleware",
     "ombuds.middleware.DeclaredCharsetMiddleware",  # before the CSRF check reads a body
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -224,6 +225,14 @@ OMBUDS_DEV_KEY_FILE = DATA_DIR / "dev-keys.json"
 # Intake and tracking limits.
 OMBUDS_MAX_ATTACHMENT_BYTES = int(env("OMBUDS_MAX_ATTACHMENT_MB", "10")) * 1024 * 1024
 OMBUDS_MAX_ATTACHMENTS = int(env("OMBUDS_MAX_ATTACHMENTS", "5"))
+# A request body over this is refused before it is read (ombuds.middleware.RequestSizeMiddleware):
+# every file at its largest, plus 2 MB for the form's text and the multipart framing.
+OMBUDS_MAX_REQUEST_BYTES = int(
+    env(
+        "OMBUDS_MAX_REQUEST_MB",
+        str(OMBUDS_MAX_ATTACHMENTS * OMBUDS_MAX_ATTACHMENT_BYTES // (1024 * 1024) + 2),
+    )
+) * (1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # A form sent again after its complaint was stored (the receipt never arrived) shows the receipt
