@@ -295,7 +295,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_query": {"()": "ombuds.logfilters.QueryStringFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_query"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("OMBUDS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.security.DisallowedHost": {"handlers": [], "propagate": False}},
+    "loggers": {
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # runserver's request lines, through the handler that drops query strings
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
