@@ -56,7 +56,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-BASE_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=4)  # ten attempts span about eight hours
 WAKE_CHANNEL = "ombuds_outbox"  # PostgreSQL LISTEN/NOTIFY: a row was queued
 
@@ -245,7 +244,7 @@ def renewing(claim: Claim) -> Iterator[None]:
 def _record_failure(claim: Claim, *, attempts: int, error: Exception | None) -> Outcome:
     refused = error is not None and recipient_refused(error)
     final = refused or attempts >= MAX_ATTEMPTS or isinstance(error, crypto.DecryptionError)
-    backoff = min(BASE_BACKOFF * 2 ** (attempts - 1), MAX_BACKOFF)
+    backoff = min(settings.OMBUDS_OUTBOX_BACKOFF * 2 ** (attempts - 1), MAX_BACKOFF)
     now = timezone.now()
     changes: dict[str, Any] = {
         "status": Notification.Status.FAILED if final else Notification.Status.PENDING,

@@ -269,6 +269,8 @@ ANYMAIL = {
 # The outbox worker's claim on a row: a live worker renews it while it sends, so a row held by a
 # dead worker is due again after at most this long (notifications.services).
 OMBUDS_OUTBOX_LEASE = timedelta(seconds=float(env("OMBUDS_OUTBOX_LEASE_SECONDS", "60")))
+# The first retry's delay; each further one doubles it, up to 4 hours (ten attempts: ~8 hours).
+OMBUDS_OUTBOX_BACKOFF = timedelta(seconds=float(env("OMBUDS_OUTBOX_BACKOFF_SECONDS", "60")))
 OMBUDS_SITE_URL = env("OMBUDS_SITE_URL", "http://127.0.0.1:8000")
 OMBUDS_OFFICE_NAME = env("OMBUDS_OFFICE_NAME", "")
 
