@@ -35,6 +35,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from notifications.events import checked
 from notifications.messages import render_message
 from notifications.models import Notification
 from ombuds import crypto
@@ -78,18 +79,20 @@ def notify(
 ) -> Notification | None:
     """Queue `event` for `to` in the caller's transaction; the outbox worker sends it.
 
-    `context` holds coded values only (the case reference, states): it is stored in plaintext.
+    `event` and `context` must be as `notifications.events` declares them (else
+    `UndeclaredNotificationError`, at once): coded values only, stored in plaintext.
 
     The request never waits on the mail relay, and nothing runs after its COMMIT on this
     account: the row is the promise. A worker picks it up within about a second (its poll on
     SQLite; on PostgreSQL a NOTIFY, which the database delivers only if this transaction
     commits, wakes it at once).
     """
+    declared = checked(event, context)  # raises for an undeclared event or context
     if not to:
         return None
     now = timezone.now()
     notification = Notification.objects.create(
-        event=event,
+        event=declared,
         language=language,
         recipient=to,
         recipient_index=crypto.blind_index(to, purpose="email"),

@@ -67,7 +67,11 @@ def test_rolled_back_transaction_queues_and_sends_nothing(
 
 def test_empty_address_queues_nothing(data_key):
     notification = services.notify(
-        "case_received", to="", language="ko", context={}, data_key=data_key
+        "case_received",
+        to="",
+        language="ko",
+        context={"reference": REFERENCE},
+        data_key=data_key,
     )
     assert notification is None
     assert not Notification.objects.exists()

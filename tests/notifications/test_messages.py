@@ -7,42 +7,34 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from notifications.events import CONTEXT, Event
 from notifications.messages import render_message
 from tests.notifications.support import PETITIONER, REFERENCE
 
 pytestmark = pytest.mark.django_db
 
 EMAIL_TEMPLATES = Path(django_settings.BASE_DIR) / "templates" / "notifications" / "email"
-EVENTS = sorted(
-    path.name.removesuffix(".subject.txt") for path in EMAIL_TEMPLATES.glob("*.subject.txt")
-)
+EVENTS = sorted(event for event in Event if event not in CONTEXT)  # the reference alone
 NEUTRAL_SUBJECTS = {
     f"[Ombudsperson] Your case reference {REFERENCE}",
     f"[Ombudsperson] News on your case {REFERENCE}",
 }
 
 
-@pytest.fixture
-def probe_template(settings, tmp_path):
-    """A template that prints the language it is rendered in."""
-    folder = tmp_path / "notifications" / "email"
-    folder.mkdir(parents=True)
-    probe = "{% load i18n %}{% get_current_language as lang %}{{ lang }}"
-    (folder / "probe.subject.txt").write_text(probe)
-    (folder / "probe.txt").write_text(probe)
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
-    ]
-
-
 @pytest.mark.parametrize(
-    ("language", "rendered"), [("en", "en"), ("ko", "ko"), ("fr", "ko"), ("", "ko")]
+    ("language", "rendered", "subject"),
+    [
+        ("en", "en", f"[Ombudsperson] Your case reference {REFERENCE}"),
+        ("ko", "ko", f"[시민인권보호관] 사건번호 {REFERENCE} 접수 안내"),
+        ("fr", "ko", f"[시민인권보호관] 사건번호 {REFERENCE} 접수 안내"),
+        ("", "ko", f"[시민인권보호관] 사건번호 {REFERENCE} 접수 안내"),
+    ],
 )
 def test_rendered_in_the_recipients_language_or_the_office_default(
-    probe_template, queue, settings, language, rendered
+    queue, language, rendered, subject
 ):
-    message = render_message(queue(event="probe", language=language))
-    assert (message.subject, message.body) == (rendered, rendered)
+    message = render_message(queue(event="case_received", language=language))
+    assert message.subject == subject
     assert message.extra_headers["Content-Language"] == rendered
 
 

@@ -1,0 +1,65 @@
+"""Every notification Ombuds sends, declared once (docs/design.md §5).
+
+`notify()` accepts only these events and only their declared context: a misspelt event or a
+missing value fails where it is queued (and in the tests, which render every event in every
+language), never hours later in the worker. Context values are coded (a reference, a date, a
+category code, a public body's name): never a person's name, a narrative or a note. Codes are
+put into words when the message is rendered, in the recipient's language, through the labels
+the owning app registers (`notifications.labels`), so this app imports no other.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+
+class Event(enum.StrEnum):
+    CASE_RECEIVED = "case_received"
+    CASE_ACKNOWLEDGED = "case_acknowledged"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    SUPPLEMENT_RECEIVED = "supplement_received"
+    CASE_ACCEPTED = "case_accepted"
+    MEDIATION_STARTED = "mediation_started"
+    MEDIATION_ENDED = "mediation_ended"
+    CASE_INADMISSIBLE = "case_inadmissible"
+    CASE_TRANSFERRED = "case_transferred"
+    CASE_NOT_SUPPLEMENTED = "case_not_supplemented"
+    CASE_DISMISSED = "case_dismissed"
+    CASE_UPHELD = "case_upheld"
+    CASE_SETTLED = "case_settled"
+    CASE_WITHDRAWN = "case_withdrawn"
+    DEADLINE_EXTENDED = "deadline_extended"
+    MONITORING_CLOSED = "monitoring_closed"
+    CASE_REOPENED = "case_reopened"
+    FOLLOW_UP = "follow_up"
+    CASE_UPDATED = "case_updated"  # any other step the petitioner is told of
+
+
+# What each event's message needs besides the case reference (ISO dates, codes, counts).
+CONTEXT: dict[Event, frozenset[str]] = {
+    Event.SUPPLEMENT_REQUESTED: frozenset({"due"}),
+    Event.CASE_INADMISSIBLE: frozenset({"ground"}),
+    Event.CASE_TRANSFERRED: frozenset({"body", "body_reference"}),
+    Event.CASE_UPHELD: frozenset({"recommendations"}),
+    Event.DEADLINE_EXTENDED: frozenset({"due"}),
+    Event.MONITORING_CLOSED: frozenset({"implemented", "not_implemented"}),
+}
+
+
+class UndeclaredNotificationError(ValueError):
+    """An event that is not declared, or a context that does not match its declaration."""
+
+
+def checked(event: str, context: dict[str, Any]) -> Event:
+    """`event` as a declared Event, once its context holds exactly what it declares."""
+    try:
+        declared = Event(event)
+    except ValueError:
+        raise UndeclaredNotificationError(f"no such notification event: {event!r}") from None
+    expected = CONTEXT.get(declared, frozenset()) | {"reference"}
+    if set(context) != expected:
+        raise UndeclaredNotificationError(
+            f"{declared} takes {sorted(expected)}, was given {sorted(context)}"
+        )
+    return declared
