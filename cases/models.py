@@ -206,6 +206,13 @@ class Case(ConcurrentTransitionMixin, SealedModel):
     decided_at = models.DateTimeField(null=True, blank=True)
     follow_up_due = models.DateField(null=True, blank=True)
 
+    # Retention (cases.retention): a legal hold keeps a closed case past its retention period;
+    # erasure destroys its data key and its personal data, and keeps its coded fields.
+    legal_hold_since = models.DateTimeField(null=True, blank=True)
+    legal_hold_reason = SealedTextField()
+    erased_at = models.DateTimeField(null=True, blank=True)
+    erasure_rule = models.CharField(max_length=24, blank=True)
+
     class Meta:
         indexes = [
             models.Index(fields=["received_at", "id"], name="case_received_keyset"),

@@ -53,12 +53,15 @@ class AccessAction(TextChoices):
     LOGIN = "login", _("Signed in")
     LOGOUT = "logout", _("Signed out")
     VIEW_ACCESS_LOG = "view_access_log", _("Reviewed the access log")
+    ERASE_CASE = "erase_case", _("Erased a case's personal data")
+    LEGAL_HOLD = "legal_hold", _("Set or lifted a legal hold")
 
 
 def record_access(
-    *, user: Any, request: HttpRequest, action: str, case_reference: str, detail: str = ""
+    *, user: Any, request: HttpRequest | None, action: str, case_reference: str, detail: str = ""
 ) -> AccessLogEntry:
-    """Append one row to the chain, in the caller's transaction if there is one.
+    """Append one row to the chain, in the caller's transaction if there is one. `user` and
+    `request` are None for what the system does on its own (`purge_expired`).
 
     `action` is a lowercase code (see `AccessAction`); `detail` is coded too (ids, field names,
     counts), never free text: both are checked so that no personal data slips in.
@@ -71,8 +74,8 @@ def record_access(
         _lock_chain()
         entry = AccessLogEntry.objects.create(
             at=timezone.now(),
-            user_id=user.pk,
-            client_address=client_address(request)[:45],
+            user_id=user.pk if user is not None else None,
+            client_address=client_address(request)[:45] if request is not None else "",
             action=action,
             case_reference=case_reference,
             detail=detail,

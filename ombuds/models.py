@@ -106,7 +106,10 @@ class AccessLogEntry(models.Model):
     """
 
     at = models.DateTimeField(default=timezone.now)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None for what the system does on its own (a scheduled erasure, say).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     client_address = models.CharField(max_length=45, blank=True)
     action = models.CharField(max_length=40)
     case_reference = models.CharField(max_length=40, blank=True)

@@ -241,6 +241,11 @@ OMBUDS_RECEIPT_REISSUE = timedelta(hours=float(env("OMBUDS_RECEIPT_REISSUE_HOURS
 # Sealed files that no attachment row names are removed once this old (a process killed
 # mid-transaction leaves them): by the outbox worker every hour and by `sweep_attachments`.
 OMBUDS_ORPHAN_FILE_AGE = timedelta(hours=float(env("OMBUDS_ORPHAN_FILE_HOURS", "1")))
+# Retention of a closed case's personal data, in years after it closed (cases.retention,
+# `purge_expired`): decided on its merits (upheld, dismissed, settled), or never examined
+# (inadmissible, transferred, withdrawn, not supplemented). A legal hold overrides both.
+OMBUDS_RETAIN_DECIDED_YEARS = int(env("OMBUDS_RETAIN_DECIDED_YEARS", "10"))
+OMBUDS_RETAIN_UNEXAMINED_YEARS = int(env("OMBUDS_RETAIN_UNEXAMINED_YEARS", "3"))
 # "count/seconds" per client address, per action.
 OMBUDS_RATE_LIMITS = {
     "intake": env("OMBUDS_RATE_INTAKE", "10/3600"),
