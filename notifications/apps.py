@@ -10,3 +10,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from notifications import checks, receivers  # noqa: F401  (registers them)
+        from notifications.selectors import oldest_due_seconds
+        from ombuds import health
+
+        health.register("outbox_oldest_due_seconds", oldest_due_seconds)

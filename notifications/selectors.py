@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Q
+from django.utils import timezone
 
 from notifications.models import Notification
 
@@ -45,3 +46,17 @@ def unreachable_recipients(*, indexes: Iterable[str]) -> dict[str, str]:
 def bounced_recipient_indexes(*, indexes: Iterable[str]) -> set[str]:
     """The subset of these email blind indexes that staff must reach another way."""
     return set(unreachable_recipients(indexes=indexes))
+
+
+def oldest_due_seconds() -> int:
+    """How long the oldest message due now has waited (0: none): the worker's lag, for
+    `/healthz` and monitoring. Reads the `outbox_due` index only."""
+    oldest = (
+        Notification.objects.filter(
+            status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    return 0 if oldest is None else int((timezone.now() - oldest).total_seconds())

@@ -71,3 +71,10 @@ class FullDiskStorage(FileSystemStorage):
 
 def files_in(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+
+def fill_the_disk(settings: Any) -> None:
+    """Point the attachment storage at a disk that is full (settings: pytest-django's fixture)."""
+    default = settings.STORAGES["default"]
+    backend = "tests.cases.faults.FullDiskStorage"
+    settings.STORAGES = {**settings.STORAGES, "default": {**default, "BACKEND": backend}}

@@ -19,7 +19,7 @@ from cases import attachments, selectors
 from cases.models import Attachment, Case, CaseEvent, CaseTag, Person, State
 from notifications.models import Notification
 from tests import factories
-from tests.cases.faults import failing_after_commit, failing_sql, files_in
+from tests.cases.faults import failing_after_commit, failing_sql, files_in, fill_the_disk
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,13 +77,7 @@ def test_a_database_error_at_any_step_stores_nothing_and_keeps_the_form(
 def test_a_disk_that_fills_up_while_evidence_is_written_stores_nothing_and_leaves_no_file(
     english, complaint_data, folder, settings
 ):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            **settings.STORAGES["default"],
-            "BACKEND": "tests.cases.faults.FullDiskStorage",
-        },
-    }
+    fill_the_disk(settings)
     response = english.post(reverse("cases:complaint"), with_evidence(complaint_data))
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert complaint_data["narrative"] in response.text
