@@ -62,6 +62,13 @@ class Keyring:
         except KeyError:
             raise DecryptionError(f"key-encryption key {kek_id!r} is not configured") from None
 
+    def cipher(self, kek_id: str) -> AESGCM:
+        """The AES-GCM cipher of one KEK, made once per keyring (a rotation uses it 2M times)."""
+        ciphers: dict[str, AESGCM] = self.__dict__.setdefault("_ciphers", {})
+        if kek_id not in ciphers:
+            ciphers[kek_id] = AESGCM(self.kek(kek_id))
+        return ciphers[kek_id]
+
 
 def new_key() -> str:
     """A fresh 256-bit key, base64-encoded, for OMBUDS_KEYS or OMBUDS_INDEX_KEY."""
@@ -144,7 +151,7 @@ def wrap_data_key(dek: bytes, *, ring: Keyring | None = None) -> tuple[str, byte
     ring = ring or keyring()
     nonce = secrets.token_bytes(NONCE_BYTES)
     aad = b"ombuds-data-key|" + ring.primary_id.encode()
-    return ring.primary_id, nonce + AESGCM(ring.kek(ring.primary_id)).encrypt(nonce, dek, aad)
+    return ring.primary_id, nonce + ring.cipher(ring.primary_id).encrypt(nonce, dek, aad)
 
 
 def unwrap_data_key(kek_id: str, wrapped: bytes, *, ring: Keyring | None = None) -> bytes:
@@ -153,7 +160,7 @@ def unwrap_data_key(kek_id: str, wrapped: bytes, *, ring: Keyring | None = None)
     if len(wrapped) < NONCE_BYTES + 16:  # AESGCM would raise ValueError, not InvalidTag
         raise DecryptionError("wrapped data key is truncated")
     try:
-        return AESGCM(ring.kek(kek_id)).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], aad)
+        return ring.cipher(kek_id).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:], aad)
     except InvalidTag:
         raise DecryptionError("data key does not unwrap with its key-encryption key") from None
 

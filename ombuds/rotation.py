@@ -1,4 +1,4 @@
-"""Key rotation: re-wrap data keys under the primary key-encryption key (DESIGN.md §4).
+"""Key rotation: re-wrap data keys under the primary key-encryption key (docs/design.md §4).
 
 Rotating a KEK touches data keys only, never the data they seal. Put the new key first in
 `OMBUDS_KEYS` (keeping the old one after it), run `manage.py rotate_keys`, check with
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 
 from ombuds import crypto
@@ -71,25 +71,39 @@ def rewrappable() -> QuerySet[DataKey]:
 def rewrap_batch(*, after: int, size: int) -> tuple[list[int], list[int]]:
     """Re-wrap up to `size` keys with ids above `after`, in one transaction.
 
-    Returns (ids re-wrapped, ids that did not unwrap); a key that does not unwrap is left as it is.
+    Returns (ids re-wrapped, ids that did not unwrap); a key that does not unwrap is left as it
+    is. The batch is read as plain values and written back with one `executemany` (an ORM save
+    per key cost ~0.2 ms, most of a rotation's time); the rows are locked while it runs, and the
+    UPDATE leaves alone a key shredded meanwhile (`wrapped IS NOT NULL`).
     """
+    ring = crypto.keyring()
     done: list[int] = []
     failed: list[int] = []
+    updates: list[tuple[str, bytes, int]] = []
     with transaction.atomic(durable=True):
-        batch = rewrappable().filter(pk__gt=after).order_by("pk").select_for_update()[:size]
-        for key in batch:
+        batch = rewrappable().filter(pk__gt=after).order_by("pk").select_for_update()
+        for pk, kek_id, wrapped in batch.values_list("pk", "kek_id", "wrapped")[:size]:
             try:
-                key.rewrap()
+                secret = crypto.unwrap_data_key(kek_id, bytes(wrapped or b""), ring=ring)
             except crypto.DecryptionError:
-                failed.append(key.pk)
-            else:
-                done.append(key.pk)
+                failed.append(pk)
+                continue
+            new_id, new_wrapped = crypto.wrap_data_key(secret, ring=ring)
+            updates.append((new_id, new_wrapped, pk))
+            done.append(pk)
+        table = connection.ops.quote_name(DataKey._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET kek_id = %s, wrapped = %s"  # noqa: S608 - our table name
+                " WHERE id = %s AND wrapped IS NOT NULL",
+                updates,
+            )
     return done, failed
 
 
 def rotate(
     *,
-    batch_size: int = 500,
+    batch_size: int = 5000,
     on_batch: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> Progress:

@@ -44,7 +44,7 @@ class Command(BaseCommand):
             help="Print a freshly generated base64 key for OMBUDS_KEYS or OMBUDS_INDEX_KEY.",
         )
         parser.add_argument(
-            "--batch", type=int, default=500, help="Data keys per transaction (default 500)."
+            "--batch", type=int, default=5000, help="Data keys per transaction (default 5000)."
         )
 
     def handle(self, *args: Any, check: bool, new_key: bool, batch: int, **options: Any) -> None:
