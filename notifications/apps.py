@@ -11,6 +11,8 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from notifications import checks, receivers  # noqa: F401  (registers them)
         from notifications.selectors import oldest_due_seconds
-        from ombuds import health
+        from notifications.services import announce_duty
+        from ombuds import duties, health
 
         health.register("outbox_oldest_due_seconds", oldest_due_seconds)
+        duties.register_announcer(announce_duty)

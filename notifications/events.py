@@ -34,6 +34,8 @@ class Event(enum.StrEnum):
     CASE_REOPENED = "case_reopened"
     FOLLOW_UP = "follow_up"
     CASE_UPDATED = "case_updated"  # any other step the petitioner is told of
+    # To staff: no case content, ever.
+    STAFF_DUTY = "staff_duty"  # a two-person request asked, approved or refused
 
 
 # What each event's message needs besides the case reference (ISO dates, codes, counts).
@@ -44,6 +46,7 @@ CONTEXT: dict[Event, frozenset[str]] = {
     Event.CASE_UPHELD: frozenset({"recommendations"}),
     Event.DEADLINE_EXTENDED: frozenset({"due"}),
     Event.MONITORING_CLOSED: frozenset({"implemented", "not_implemented"}),
+    Event.STAFF_DUTY: frozenset({"step"}),
 }
 
 

@@ -35,7 +35,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from notifications.events import checked
+from notifications.events import Event, checked
 from notifications.messages import render_message
 from notifications.models import Notification
 from ombuds import crypto
@@ -105,6 +105,12 @@ def notify(
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_notify(%s, '')", [WAKE_CHANNEL])
     return notification
+
+
+def announce_duty(to: str, context: dict[str, str], data_key: DataKey) -> Notification | None:
+    """Tell an ombudsperson of a step of a two-person request (`ombuds.duties`)."""
+    return notify(Event.STAFF_DUTY, to=to, language=settings.LANGUAGE_CODE, context=context,
+                  data_key=data_key)  # fmt: skip
 
 
 def lease() -> timedelta:

@@ -8,6 +8,7 @@ Admin autodiscovery is off (SimpleAdminConfig), so no other app's admin module i
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from django.contrib import admin, messages
@@ -16,15 +17,15 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, QuerySet
 from django.db.models.fields.related import ManyToManyField
-from django.forms import ModelForm, ModelMultipleChoiceField
-from django.http import HttpRequest, HttpResponse
+from django.forms import ModelMultipleChoiceField
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.admin import OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ombuds import accounts
+from ombuds import accounts, duties
 from ombuds.auth import forbidden, is_verified, safe_next
 from ombuds.models import User
 from ombuds.roles import Role, account_permissions, roles_of
@@ -51,6 +52,10 @@ class AccountsAdminSite(OTPAdminSite):
 
 
 site = AccountsAdminSite(name="admin")
+NEEDS_APPROVAL = _(
+    "Another member's password can be set only after an ombudsperson approved its reset:"
+    " ask for it on the two-person requests page."
+)
 
 
 @admin.register(User, site=site)
@@ -67,8 +72,10 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
     )  # fmt: skip
     list_filter = ("is_active", "groups")
     filter_horizontal = ("groups",)
-    readonly_fields = ("last_login", "date_joined")
-    actions = ["reset_two_factor"]
+    # Roles change only through the two-person rule (ombuds.duties, /staff/duties/): here they
+    # are shown, never edited, for anyone.
+    readonly_fields = ("last_login", "date_joined", "groups")
+    actions = ["request_second_factor_reset"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         enrolled = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
@@ -80,22 +87,28 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
         )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        """Nobody changes their own roles or switches themselves off."""
+        """Nobody switches themselves off."""
         fields = tuple(super().get_readonly_fields(request, obj))
         if obj is not None and obj.pk == request.user.pk:
-            fields += ("is_active", "groups")
+            fields += ("is_active",)
         return fields
 
-    def save_related(
-        self, request: HttpRequest, form: ModelForm[User], formsets: Any, change: Any
-    ) -> None:
-        """The admin site is for the sysadmin role only: `is_staff` follows it."""
-        super().save_related(request, form, formsets, change)
-        user = form.instance
-        wanted = user.groups.filter(name=Role.SYSADMIN).exists()
-        if user.is_staff != wanted:
-            user.is_staff = wanted
-            user.save(update_fields=["is_staff"])
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Another member's password is set only after an ombudsperson approved its reset, and
+        only once (ombuds.duties); one's own, as ever."""
+        subject = self.get_object(request, id)
+        if subject is None or subject.pk == request.user.pk:
+            return super().user_change_password(request, id, form_url)
+        allowed = duties.password_reset_allowed(subject=subject, by=request.user)  # type: ignore[arg-type]
+        if allowed is None:
+            self.message_user(request, NEEDS_APPROVAL, messages.ERROR)
+            return HttpResponseRedirect(reverse("accounts:duties"))
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == HTTPStatus.FOUND:
+            duties.password_reset_used(allowed, by=request.user)  # type: ignore[arg-type]
+        return response
 
     @admin.display(description=_("Roles"))
     def role_names(self, obj: User) -> str:
@@ -107,17 +120,24 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
         return bool(getattr(obj, "enrolled", False))
 
     @admin.action(
-        description=_("Reset the second factor (they enrol a new device at next sign-in)"),
+        description=_("Ask to reset the second factor (an ombudsperson approves)"),
         permissions=["change"],
     )
-    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        users = queryset.count()
-        TOTPDevice.objects.filter(user__in=queryset).delete()
+    def request_second_factor_reset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        asked = 0
+        for subject in queryset:
+            try:
+                duties.request_change(kind=duties.Kind.RESET_SECOND_FACTOR, subject=subject,
+                                      requested_by=request.user)  # type: ignore[arg-type]  # fmt: skip
+            except duties.DutyRefused as refused:
+                self.message_user(request, str(refused), messages.ERROR)
+            else:
+                asked += 1
         message = ngettext(
-            "The second factor of %(count)d staff member was reset.",
-            "The second factors of %(count)d staff members were reset.",
-            users,
-        ) % {"count": users}
+            "%(count)d second-factor reset now waits for an ombudsperson's approval.",
+            "%(count)d second-factor resets now wait for an ombudsperson's approval.",
+            asked,
+        ) % {"count": asked}
         self.message_user(request, message, messages.SUCCESS)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ombuds import crypto
+from ombuds.roles import Role
 
 
 class User(AbstractUser):
@@ -146,3 +147,47 @@ class AccessLogAnchor(models.Model):
 
     def __str__(self) -> str:
         return f"access log anchor after row {self.last_id}"
+
+
+class DutyRequest(models.Model):
+    """A change to who may reach case data, waiting for a second person (`ombuds.duties`).
+
+    A system administrator asks; an ombudsperson who is neither the asker nor the subject
+    approves or refuses before `expires_at`; only an approval changes anything.
+    """
+
+    class Kind(models.TextChoices):
+        GRANT_ROLE = "grant_role", _("Grant a case role")
+        REVOKE_ROLE = "revoke_role", _("Remove a case role")
+        RESET_PASSWORD = "reset_password", _("Reset the password")
+        RESET_SECOND_FACTOR = "reset_second_factor", _("Reset the second factor")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved and carried out")
+        REFUSED = "refused", _("Refused")
+        EXPIRED = "expired", _("Expired without a decision")
+        USED = "used", _("Approved; the new password was set")
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="duty_requests"
+    )
+    role = models.CharField(max_length=24, choices=Role.choices, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-person request")
+        indexes = [models.Index(fields=["status", "expires_at"], name="duty_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} request {self.pk} ({self.status})"

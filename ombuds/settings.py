@@ -241,6 +241,8 @@ OMBUDS_RECEIPT_REISSUE = timedelta(hours=float(env("OMBUDS_RECEIPT_REISSUE_HOURS
 # Sealed files that no attachment row names are removed once this old (a process killed
 # mid-transaction leaves them): by the outbox worker every hour and by `sweep_attachments`.
 OMBUDS_ORPHAN_FILE_AGE = timedelta(hours=float(env("OMBUDS_ORPHAN_FILE_HOURS", "1")))
+# Two-person rule (ombuds.duties): how long a role or credential change waits for approval.
+OMBUDS_DUTY_APPROVAL_HOURS = float(env("OMBUDS_DUTY_APPROVAL_HOURS", "72"))
 # Retention of a closed case's personal data, in years after it closed (cases.retention,
 # `purge_expired`): decided on its merits (upheld, dismissed, settled), or never examined
 # (inadmissible, transferred, withdrawn, not supplemented). A legal hold overrides both.

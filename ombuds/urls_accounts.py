@@ -1,8 +1,8 @@
-"""Staff sign-in and the auditors' access log, mounted at /staff/ (namespace "accounts")."""
+"""Staff sign-in, the auditors' access log and the two-person requests, at /staff/ ("accounts")."""
 
 from django.urls import path
 
-from ombuds import accounts
+from ombuds import accounts, duty_views
 
 app_name = "accounts"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("enrol/", accounts.enrol, name="enrol"),
     path("logout/", accounts.logout, name="logout"),
     path("access-log/", accounts.access_log, name="access_log"),
+    path("duties/", duty_views.duties_page, name="duties"),
+    path("duties/decide/", duty_views.duty_decide, name="duty_decide"),
 ]

@@ -179,6 +179,8 @@ EXPECTED: dict[str, Rule] = {
     "accounts:enrol": Rule("page", sign_in_page(shows_to="no_second_factor")),
     "accounts:logout": Rule("page", lambda persona: HTTPStatus.METHOD_NOT_ALLOWED),  # POST only
     "accounts:access_log": Rule("page", staff_page("auditor")),
+    "accounts:duties": Rule("page", staff_page("sysadmin", OMBUDSPERSON)),
+    "accounts:duty_decide": Rule("page", lambda persona: HTTPStatus.METHOD_NOT_ALLOWED),  # POST
     "staff:queue": Rule("page", staff_page(INTAKE, INVESTIGATOR, OMBUDSPERSON)),
     "staff:register": Rule("page", staff_page(INTAKE, OMBUDSPERSON)),
     "staff:case": Rule("case", case_url),
