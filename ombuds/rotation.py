@@ -68,8 +68,13 @@ def rewrappable() -> QuerySet[DataKey]:
     return outdated().filter(kek_id__in=list(crypto.keyring().keks))
 
 
-def rewrap_batch(*, after: int, size: int) -> tuple[list[int], list[int]]:
-    """Re-wrap up to `size` keys with ids above `after`, in one transaction.
+def rewrap_batch(*, kek_id: str, after: int, size: int) -> tuple[list[int], list[int]]:
+    """Re-wrap up to `size` keys wrapped by `kek_id` with ids above `after`, in one transaction.
+
+    One old KEK at a time: `kek_id = ? AND id > ? ORDER BY id` walks the kek_id index (which
+    ends in the row id) and stops after a batch. With every configured id in one `IN (…)`,
+    SQLite read and sorted all the keys still to do for every batch: 1M keys took 119 s where
+    100k took 6.8 s.
 
     Returns (ids re-wrapped, ids that did not unwrap); a key that does not unwrap is left as it
     is. The batch is read as plain values and written back with one `executemany` (an ORM save
@@ -81,8 +86,10 @@ def rewrap_batch(*, after: int, size: int) -> tuple[list[int], list[int]]:
     failed: list[int] = []
     updates: list[tuple[str, bytes, int]] = []
     with transaction.atomic(durable=True):
-        batch = rewrappable().filter(pk__gt=after).order_by("pk").select_for_update()
-        for pk, kek_id, wrapped in batch.values_list("pk", "kek_id", "wrapped")[:size]:
+        batch = DataKey.objects.filter(kek_id=kek_id, wrapped__isnull=False, pk__gt=after)
+        for pk, wrapped in (
+            batch.order_by("pk").select_for_update().values_list("pk", "wrapped")[:size]
+        ):
             try:
                 secret = crypto.unwrap_data_key(kek_id, bytes(wrapped or b""), ring=ring)
             except crypto.DecryptionError:
@@ -115,18 +122,20 @@ def rotate(
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     progress = Progress(total=rewrappable().count())
-    after = 0
-    while True:
-        if should_stop is not None and should_stop():
-            progress.interrupted = True
-            break
-        done, failed = rewrap_batch(after=after, size=batch_size)
-        if not done and not failed:
-            break
-        progress.done += len(done)
-        progress.failed += failed
-        progress.total = max(progress.total, progress.done + len(progress.failed))
-        after = max(done + failed)
-        if on_batch is not None:
-            on_batch(progress)
+    ring = crypto.keyring()
+    for kek_id in sorted(set(ring.keks) - {ring.primary_id}):
+        after = 0
+        while True:
+            if should_stop is not None and should_stop():
+                progress.interrupted = True
+                return progress
+            done, failed = rewrap_batch(kek_id=kek_id, after=after, size=batch_size)
+            if not done and not failed:
+                break
+            progress.done += len(done)
+            progress.failed += failed
+            progress.total = max(progress.total, progress.done + len(progress.failed))
+            after = max(done + failed)
+            if on_batch is not None:
+                on_batch(progress)
     return progress
