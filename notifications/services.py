@@ -22,10 +22,11 @@ import enum
 import logging
 import smtplib
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -72,6 +73,7 @@ class Outcome(enum.StrEnum):
 class Claim:
     pk: int
     token: uuid.UUID
+    since: float = field(default_factory=time.monotonic)  # when this sender took or renewed it
 
 
 def notify(
@@ -176,11 +178,15 @@ def deliver(notification_id: int) -> Outcome:
     return _send(claims[0]) if claims else Outcome.SKIPPED
 
 
-def send_claimed(claim: Claim) -> Outcome:
-    """Send a row claimed earlier in a batch, after renewing the claim (it may have lapsed)."""
-    if not renew(claim):
+def send_claimed(claim: Claim, *, session: Any = None) -> Outcome:
+    """Send a row claimed earlier in a batch, renewing the claim first unless it was taken
+    within the last third of a lease (either way, `_send` reads the row only while the claim
+    is this sender's). `session`: a mail connection
+    the caller keeps open over its batch (one SMTP session, not one per message)."""
+    fresh = time.monotonic() - claim.since < lease().total_seconds() / 3
+    if not fresh and not renew(claim):
         return Outcome.SKIPPED
-    return _send(claim)
+    return _send(claim, session=session)
 
 
 def renew(claim: Claim) -> bool:
@@ -194,22 +200,22 @@ def _held(claim: Claim) -> QuerySet[Notification]:
     )
 
 
-def _send(claim: Claim) -> Outcome:
-    notification = Notification.objects.select_related("data_key").filter(pk=claim.pk).first()
-    if notification is None:
+def _send(claim: Claim, *, session: Any = None) -> Outcome:
+    """Send a notification held by `claim`; record what became of it while still holding it."""
+    notification = _held(claim).select_related("data_key").first()
+    if notification is None:  # gone, or its claim lapsed to another sender
         return Outcome.SKIPPED
-    return _send_loaded(claim, notification)
-
-
-def _send_loaded(claim: Claim, notification: Notification) -> Outcome:
-    """Send a notification held by `claim`, as read (or just written) by this process."""
     if notification.attempts > MAX_ATTEMPTS:  # a sender died during the last attempt
         return _record_failure(claim, attempts=notification.attempts, error=None)
     try:
         message = render_message(notification)
+        if session is not None:
+            message.connection = session
         with renewing(claim):
             message.send()
     except Exception as error:  # any backend failure: retry later, never raise
+        if session is not None:
+            session.close()  # never reuse a session that failed; the next send opens one
         return _record_failure(claim, attempts=notification.attempts, error=error)
     status = getattr(message, "anymail_status", None)
     esp_id = status.message_id if status is not None else None

@@ -11,6 +11,7 @@ batch is given back at once, and it says what it did. Output holds counts only.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+from django.core import mail
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connection
 
@@ -129,12 +131,32 @@ class Command(BaseCommand):
     def send_batch(self, *, stop: Stop, limit: int) -> Counter[str]:
         claims = services.claim_due(limit=limit)
         counts: Counter[str] = Counter()
-        for position, claim in enumerate(claims):
-            if stop:
-                counts["released"] += services.release(claims[position:])
-                break
-            counts[services.send_claimed(claim)] += 1
+        if not claims:
+            return counts
+        session = self.open_session()
+        try:
+            for position, claim in enumerate(claims):
+                if stop:
+                    counts["released"] += services.release(claims[position:])
+                    break
+                counts[services.send_claimed(claim, session=session)] += 1
+        finally:
+            if session is not None:
+                with contextlib.suppress(Exception):
+                    session.close()
         return counts
+
+    @staticmethod
+    def open_session() -> Any:
+        """One mail session for a batch (an SMTP connection, an ESP's HTTP session); None when
+        it cannot be opened now: each send then tries on its own, and its failure is recorded
+        (retried with backoff) like any other."""
+        session = mail.get_connection()
+        try:
+            session.open()
+        except Exception:
+            return None
+        return session
 
     @staticmethod
     def counts(counts: Counter[str]) -> str:
