@@ -122,6 +122,10 @@ class ComplaintForm(forms.Form):
         help_text=_("We will tell you by email when your case moves on."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    no_email_updates = forms.BooleanField(
+        label=_("Do not send me email updates: I will check the tracking page"),
+        required=False,
+    )
     phone = PhoneField(
         label=_("Phone number"),
         max_length=30,

@@ -77,3 +77,9 @@ def staff_case_page(case: Case) -> StaffCasePage:
         attachments=list(case.attachments.select_related("data_key").order_by("uploaded_at")),
         recommendations=list(case.recommendations.select_related("data_key").order_by("pk")),
     )
+
+
+def petitioner_email_index(case: Case) -> str:
+    """The blind index of the petitioner's email address ('' when they gave none)."""
+    found = case.people.filter(role=Person.Role.PETITIONER).values_list("email_index", flat=True)
+    return next(iter(found), "")

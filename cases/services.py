@@ -25,7 +25,8 @@ from cases.models import (
     Person,
     State,
 )
-from notifications.services import notify
+from notifications.models import Suppression
+from notifications.services import notify, suppress
 from ombuds import crypto
 from ombuds.models import DataKey, User
 from ombuds.transactions import committing
@@ -160,6 +161,9 @@ def _stored(
             event = _event(case, action="filed", actor=actor)
             source = Attachment.Source.STAFF if actor else Attachment.Source.PETITIONER
             _store_evidence(case, evidence, event=event, source=source, written=written)
+            if data.get("no_email_updates") and data.get("email"):
+                index = crypto.blind_index(data["email"], purpose="email")
+                suppress(index, reason=Suppression.Reason.OPTED_OUT)
             notify(
                 "case_received",
                 to=data.get("email", ""),

@@ -11,5 +11,6 @@ urlpatterns = [
     path("track/case/", public.tracked, name="tracked"),
     path("track/case/add/", public.add_information, name="add_information"),
     path("track/case/withdraw/", public.withdraw, name="withdraw"),
+    path("track/case/email/", public.email_updates, name="email_updates"),
     path("track/leave/", public.leave, name="leave"),
 ]

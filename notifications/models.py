@@ -62,3 +62,21 @@ class Notification(SealedModel):
         """
         domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
         return f"<{self.uid.hex}@{domain or 'ombuds.localhost'}>"
+
+
+class Suppression(models.Model):
+    """An address no notification goes to: its owner stopped email, or it bounced for good, was
+    refused, or marked a message as spam. Keyed by the address's blind index (no address)."""
+
+    class Reason(models.TextChoices):
+        OPTED_OUT = "opted_out", _("The petitioner stopped email")
+        BOUNCED = "bounced", _("Bounced")
+        REJECTED = "rejected", _("Address refused")
+        COMPLAINED = "complained", _("Marked as spam by the recipient")
+
+    recipient_index = models.CharField(max_length=32, unique=True)
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    since = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"suppression {self.recipient_index[:8]}… ({self.reason})"

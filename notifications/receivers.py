@@ -20,7 +20,8 @@ from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 
-from notifications.models import Notification
+from notifications.models import Notification, Suppression
+from notifications.services import suppress
 from ombuds import crypto
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,12 @@ RECORDED = {
     EventType.BOUNCED: Notification.DeliveryStatus.BOUNCED,
     EventType.REJECTED: Notification.DeliveryStatus.REJECTED,
     EventType.COMPLAINED: Notification.DeliveryStatus.COMPLAINED,
+}
+# What stops all further mail to an address: a hard bounce, a refusal, a spam complaint.
+SUPPRESSES = {
+    Notification.DeliveryStatus.BOUNCED: Suppression.Reason.BOUNCED,
+    Notification.DeliveryStatus.REJECTED: Suppression.Reason.REJECTED,
+    Notification.DeliveryStatus.COMPLAINED: Suppression.Reason.COMPLAINED,
 }
 _OUR_MESSAGE_ID = re.compile(r"<?([0-9a-f]{32})@", re.IGNORECASE)
 
@@ -90,6 +97,14 @@ def record_tracking_event(event: AnymailTrackingEvent) -> bool:
     )
     if changed:
         logger.info("notification %s: %s", notification.pk, status)
+    if status in SUPPRESSES:
+        suppress(notification.recipient_index, reason=SUPPRESSES[status])
+    elif status == Notification.DeliveryStatus.DELIVERED:  # a bounce before it was transient
+        Suppression.objects.filter(
+            recipient_index=notification.recipient_index,
+            reason=Suppression.Reason.BOUNCED,
+            since__lte=at,
+        ).delete()
     return bool(changed)
 
 

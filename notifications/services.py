@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from notifications.events import Event, checked
 from notifications.messages import render_message
-from notifications.models import Notification
+from notifications.models import Notification, Suppression
 from ombuds import crypto
 from ombuds.models import DataKey
 
@@ -92,12 +92,15 @@ def notify(
     declared = checked(event, context)  # raises for an undeclared event or context
     if not to:
         return None
+    index = crypto.blind_index(to, purpose="email")
+    if Suppression.objects.filter(recipient_index=index).exists():
+        return None  # stopped by its owner, or undeliverable for good: never queued
     now = timezone.now()
     notification = Notification.objects.create(
         event=declared,
         language=language,
         recipient=to,
-        recipient_index=crypto.blind_index(to, purpose="email"),
+        recipient_index=index,
         context=context,
         data_key=data_key,
         next_attempt_at=now,
@@ -113,6 +116,27 @@ def announce_duty(to: str, context: dict[str, str], data_key: DataKey) -> Notifi
     """Tell an ombudsperson of a step of a two-person request (`ombuds.duties`)."""
     return notify(Event.STAFF_DUTY, to=to, language=settings.LANGUAGE_CODE, context=context,
                   data_key=data_key)  # fmt: skip
+
+
+def suppress(index: str, *, reason: str) -> None:
+    """No more mail to this address (by its blind index); an opt-out does not hide a bounce."""
+    if index:
+        Suppression.objects.update_or_create(recipient_index=index, defaults={"reason": reason})
+
+
+def email_stopped(index: str) -> str:
+    """Why no mail goes to this address ('' when it does): a `Suppression.Reason` value."""
+    found = Suppression.objects.filter(recipient_index=index).values_list("reason", flat=True)
+    return next(iter(found), "") if index else ""
+
+
+def email_restart(index: str) -> bool:
+    """Mail again to an address its owner had stopped; an undeliverable one stays stopped."""
+    return bool(
+        Suppression.objects.filter(
+            recipient_index=index, reason=Suppression.Reason.OPTED_OUT
+        ).delete()[0]
+    )
 
 
 def lease() -> timedelta:
@@ -271,7 +295,9 @@ def _record_failure(claim: Claim, *, attempts: int, error: Exception | None) -> 
     if refused:
         changes["delivery_status"] = Notification.DeliveryStatus.REJECTED
         changes["delivery_updated_at"] = now
-    _held(claim).update(**changes)
+    if _held(claim).update(**changes) and refused:
+        index = Notification.objects.values_list("recipient_index", flat=True).get(pk=claim.pk)
+        suppress(index, reason=Suppression.Reason.REJECTED)
     # Ids, counts and error types only: the error text may hold the address.
     log = logger.error if final else logger.warning
     log("notification %s attempt %s failed: %s", claim.pk, attempts, describe(error))

@@ -28,6 +28,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from cases import selectors, services, texts
 from cases.forms import AddInformationForm, ComplaintForm, TrackForm, WithdrawForm
 from cases.models import Case, Language
+from notifications import services as notifications
+from notifications.models import Suppression
 from ombuds import throttle
 
 TRACKING = "tracking"
@@ -185,9 +187,31 @@ def _tracked_page(request: HttpRequest, case: Case, **forms: Any) -> HttpRespons
             (event, texts.event_label(event.action)) for event in selectors.public_timeline(case)
         ],
         "add_form": forms.get("add_form") or AddInformationForm(),
+        "email": _email_state(case),
         **forms,
     }
     return _private(render(request, "cases/tracked.html", context, status=forms.get("status", 200)))
+
+
+def _email_state(case: Case) -> dict[str, str] | None:
+    """Whether this case's updates go by email, for the tracking page (None: no address)."""
+    index = selectors.petitioner_email_index(case)
+    return {"stopped": notifications.email_stopped(index)} if index else None
+
+
+@require_POST
+def email_updates(request: HttpRequest) -> HttpResponse:
+    """The petitioner stops (or starts again) email updates to the address they gave."""
+    case = _tracked_case(request)
+    if case is None:
+        return redirect("cases:track")
+    index = selectors.petitioner_email_index(case)
+    if index and request.POST.get("updates") == "stop":
+        notifications.suppress(index, reason=Suppression.Reason.OPTED_OUT)
+        messages.success(request, _("We will not send you email about your case any more."))
+    elif index and notifications.email_restart(index):
+        messages.success(request, _("We will send you email about your case again."))
+    return redirect("cases:tracked")
 
 
 @require_GET

@@ -17,7 +17,7 @@ from django.utils import timezone
 from notifications.checks import check_webhook_secret
 from notifications.models import Notification
 from notifications.selectors import bounced_recipient_indexes, unreachable_recipients
-from notifications.services import MAX_ATTEMPTS, deliver
+from notifications.services import MAX_ATTEMPTS, deliver, email_stopped
 from ombuds import crypto
 from tests.notifications.support import PETITIONER
 
@@ -111,13 +111,15 @@ def test_a_later_event_wins_and_a_late_arriving_older_one_is_ignored(sent):
 
 
 def test_a_later_delivered_message_clears_an_old_bounce(sent, queue, index):
-    track("bounced", message_id=sent.esp_message_id)
-    later = queue()
+    later = queue()  # queued before the bounce came in
     deliver(later.pk)
     later.refresh_from_db()
+    track("bounced", message_id=sent.esp_message_id)
     assert bounced_recipient_indexes(indexes=[index]) == {index}
-    track("delivered", message_id=later.esp_message_id)
+    assert email_stopped(index) == "bounced"
+    track("delivered", message_id=later.esp_message_id, at=timezone.now() + timedelta(seconds=1))
     assert bounced_recipient_indexes(indexes=[index]) == set()
+    assert email_stopped(index) == ""  # the address works after all: mail goes to it again
 
 
 def test_a_dead_letter_counts_as_unreachable(queue, settings, index):
