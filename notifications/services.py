@@ -231,6 +231,10 @@ def _send(claim: Claim, *, session: Any = None) -> Outcome:
         return Outcome.SKIPPED
     if notification.attempts > MAX_ATTEMPTS:  # a sender died during the last attempt
         return _record_failure(claim, attempts=notification.attempts, error=None)
+    if stopped := email_stopped(notification.recipient_index):  # since it was queued
+        _held(claim).update(status=Notification.Status.FAILED, claimed_until=None,
+                            claim_token=None, last_error=f"Stopped ({stopped})")  # fmt: skip
+        return Outcome.FAILED
     try:
         message = render_message(notification)
         if session is not None:

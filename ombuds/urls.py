@@ -10,6 +10,7 @@ urlpatterns = [
     # Staff sign-in, the access log and the account admin come before the case pages.
     path("staff/admin/", admin_site.urls),
     path("staff/", include("ombuds.urls_accounts")),
+    path("staff/outbox/", include("notifications.urls")),
     path("staff/", include("cases.staff_urls")),
     # ESP delivery webhooks (basic auth: ANYMAIL_WEBHOOK_SECRET); notifications records them.
     path("anymail/", include("anymail.urls")),

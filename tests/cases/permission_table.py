@@ -181,6 +181,8 @@ EXPECTED: dict[str, Rule] = {
     "accounts:access_log": Rule("page", staff_page("auditor")),
     "accounts:duties": Rule("page", staff_page("sysadmin", OMBUDSPERSON)),
     "accounts:duty_decide": Rule("page", lambda persona: HTTPStatus.METHOD_NOT_ALLOWED),  # POST
+    "outbox:dead_letters": Rule("page", staff_page(OMBUDSPERSON)),
+    "outbox:retry": Rule("page", lambda persona: HTTPStatus.METHOD_NOT_ALLOWED),  # POST only
     "staff:queue": Rule("page", staff_page(INTAKE, INVESTIGATOR, OMBUDSPERSON)),
     "staff:register": Rule("page", staff_page(INTAKE, OMBUDSPERSON)),
     "staff:case": Rule("case", case_url),
