@@ -15,6 +15,7 @@ from cases.models import (
     CaseTag,
     Person,
     Recommendation,
+    RespondentBody,
     Right,
     VulnerableGroup,
 )
@@ -63,6 +64,7 @@ class StaffCasePage:
     events: list[CaseEvent]
     attachments: list[Attachment]
     recommendations: list[Recommendation]
+    respondent_body: RespondentBody | None  # the office's coding (one query, coded or not)
 
 
 def staff_case_page(case: Case) -> StaffCasePage:
@@ -76,6 +78,7 @@ def staff_case_page(case: Case) -> StaffCasePage:
         events=list(case.events.select_related("data_key", "actor").order_by("created_at", "pk")),
         attachments=list(case.attachments.select_related("data_key").order_by("uploaded_at")),
         recommendations=list(case.recommendations.select_related("data_key").order_by("pk")),
+        respondent_body=RespondentBody.objects.filter(pk=case.respondent_body_id).first(),
     )
 
 

@@ -1,13 +1,15 @@
 from django.urls import path
 
-from cases.views import staff
+from cases.views import respondents, staff
 
 app_name = "staff"
 
 urlpatterns = [
     path("", staff.queue, name="queue"),
     path("cases/new/", staff.register, name="register"),
+    path("respondents/", respondents.respondent_bodies, name="respondent_bodies"),
     path("cases/<str:reference>/", staff.case_detail, name="case"),
+    path("cases/<str:reference>/respondent/", respondents.code_respondent, name="code_respondent"),
     path("cases/<str:reference>/act/<str:action>/", staff.case_action, name="act"),
     path("cases/<str:reference>/attachments/<uuid:uid>/", staff.attachment, name="attachment"),
 ]

@@ -136,6 +136,15 @@ def case_url(persona: str, state: str, action: str | None = None) -> Expect:
     return HTTPStatus.FORBIDDEN
 
 
+def code_respondent_url(persona: str, state: str, action: str | None = None) -> Expect:
+    """Coding the respondent body: intake officers in the states they see (screening), the
+    ombudsperson in every state; investigators see the case but do not code it."""
+    expected = case_url(persona, state)
+    if expected == HTTPStatus.OK and ROLE[persona] == INVESTIGATOR:
+        return HTTPStatus.FORBIDDEN
+    return expected
+
+
 def staff_page(*roles: str) -> Callable[[str], Expect]:
     def expect(persona: str) -> Expect:
         if (detour := gate(persona)) is not None:
@@ -185,6 +194,8 @@ EXPECTED: dict[str, Rule] = {
     "outbox:retry": Rule("page", lambda persona: HTTPStatus.METHOD_NOT_ALLOWED),  # POST only
     "staff:queue": Rule("page", staff_page(INTAKE, INVESTIGATOR, OMBUDSPERSON)),
     "staff:register": Rule("page", staff_page(INTAKE, OMBUDSPERSON)),
+    "staff:respondent_bodies": Rule("page", staff_page(OMBUDSPERSON)),  # the office's list
+    "staff:code_respondent": Rule("case", code_respondent_url),
     "staff:case": Rule("case", case_url),
     "staff:act": Rule("act", case_url),
     "staff:attachment": Rule("attachment", case_url),

@@ -61,6 +61,7 @@ from cases.models import (
     Person,
     State,
 )
+from cases.respondents import ensure_starter_bodies
 from ombuds import crypto
 from ombuds.models import DataKey, User
 from ombuds.roles import Role, ensure_groups
@@ -74,6 +75,8 @@ class Staffing:
     investigators: list[User]
     ombudsperson: User
     permission_id: int
+    # Respondent bodies by kind, most often named first (so that some pairs stay rare).
+    bodies: dict[str, list[int]]
 
 
 def seed_staff(*, investigators: int) -> Staffing:
@@ -98,7 +101,15 @@ def seed_staff(*, investigators: int) -> Staffing:
         permission_id=Permission.objects.get(
             content_type__app_label="cases", codename="work_on_case"
         ).pk,
+        bodies=_bodies(),
     )
+
+
+def _bodies() -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for body in ensure_starter_bodies():
+        found.setdefault(body.kind, []).append(body.pk)
+    return found
 
 
 @cache
@@ -265,7 +276,8 @@ class Generator:
             "incident_place": rng.choice(PLACES) if rng.random() < 0.6 else "",
             "desired_outcome": self.text(language, 1) if rng.random() < 0.5 else "",
             "incident_date": received_day - timedelta(days=rng.randint(1, 200)),
-            "respondent_type": rng.choice(RESPONDENTS),
+            "respondent_type": (kind := rng.choice(RESPONDENTS)),
+            "respondent_body_id": self.body(kind) if plan.state != S.RECEIVED else None,
             "respondent_name": f"{rng.choice(PLACES)} {rng.randint(1, 40)}",
             "discrimination_ground": rng.choice(GROUNDS) if "equality" in plan.rights else "",
             "received_at": plan.received, "received_month": month,
@@ -274,6 +286,14 @@ class Generator:
         self.workflow_fields(case, plan)
         case["version"] = 1 + len(plan.steps)
         return case
+
+    def body(self, kind: str) -> int | None:
+        """The coded body: the first of a kind half the time, then ever rarer; some uncoded."""
+        bodies = self.staff.bodies.get(kind, [])
+        if not bodies or self.rng.random() < 0.05:
+            return None
+        weights = [2.0**-i for i in range(len(bodies))]
+        return self.rng.choices(bodies, weights=weights)[0]
 
     def workflow_fields(self, case: Row, plan: Plan) -> None:
         """Set the coded fields the workflow would have left after the plan's actions."""
