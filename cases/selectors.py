@@ -78,7 +78,8 @@ def staff_case_page(case: Case) -> StaffCasePage:
         events=list(case.events.select_related("data_key", "actor").order_by("created_at", "pk")),
         attachments=list(case.attachments.select_related("data_key").order_by("uploaded_at")),
         recommendations=list(case.recommendations.select_related("data_key").order_by("pk")),
-        respondent_body=RespondentBody.objects.filter(pk=case.respondent_body_id).first(),
+        # filter(), not get(): one query, coded or not
+        respondent_body=RespondentBody.objects.filter(id=case.respondent_body_id).first(),  # type: ignore[misc]
     )
 
 

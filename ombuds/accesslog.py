@@ -55,6 +55,8 @@ class AccessAction(TextChoices):
     VIEW_ACCESS_LOG = "view_access_log", _("Reviewed the access log")
     ERASE_CASE = "erase_case", _("Erased a case's personal data")
     LEGAL_HOLD = "legal_hold", _("Set or lifted a legal hold")
+    VIEW_STATISTICS = "view_statistics", _("Viewed statistics")
+    EXPORT_STATISTICS = "export_statistics", _("Exported statistics")
 
 
 def record_access(

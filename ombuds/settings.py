@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ombuds",
     "notifications",
     "cases",
+    "stats",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,8 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 # Access log (PIPA Art. 8) retention in days: `manage.py purge_access_log` deletes older rows.
 OMBUDS_ACCESS_LOG_DAYS = int(env("OMBUDS_ACCESS_LOG_DAYS", "730"))
+# Statistics: a count in 1..k-1 is never published (docs/statistics.md); refused below 5.
+OMBUDS_STATS_K = int(env("OMBUDS_STATS_K", "10"))
 
 # Logs carry no personal data: request paths hold no identifiers, and nothing logs form values.
 LOGGING = {

@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/admin/", admin_site.urls),
     path("staff/", include("ombuds.urls_accounts")),
     path("staff/outbox/", include("notifications.urls")),
+    path("staff/statistics/", include("stats.urls")),
     path("staff/", include("cases.staff_urls")),
     # ESP delivery webhooks (basic auth: ANYMAIL_WEBHOOK_SECRET); notifications records them.
     path("anymail/", include("anymail.urls")),

@@ -196,6 +196,11 @@ EXPECTED: dict[str, Rule] = {
     "staff:register": Rule("page", staff_page(INTAKE, OMBUDSPERSON)),
     "staff:respondent_bodies": Rule("page", staff_page(OMBUDSPERSON)),  # the office's list
     "staff:code_respondent": Rule("case", code_respondent_url),
+    # Statistics (issue #14): auditors and the ombudsperson; anonymised, no case.
+    "stats:dashboard": Rule("page", staff_page("auditor", OMBUDSPERSON)),
+    "stats:crosstab": Rule("page", staff_page("auditor", OMBUDSPERSON)),
+    "stats:export": Rule("page", staff_page("auditor", OMBUDSPERSON)),
+    "stats:report": Rule("page", staff_page("auditor", OMBUDSPERSON)),
     "staff:case": Rule("case", case_url),
     "staff:act": Rule("act", case_url),
     "staff:attachment": Rule("attachment", case_url),

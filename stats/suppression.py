@@ -1,0 +1,197 @@
+"""Disclosure control of a table of counts: primary and complementary suppression, LP-audited.
+
+A table is a set of published figures (`values`, by id) tied by relations: a whole and its parts.
+An exact relation says `whole = sum(parts)` (a row and its total); an inexact one, for a
+dimension where one case may count in several categories (rights, vulnerable groups), says only
+`part <= whole <= sum(parts)`.
+
+`protect` suppresses:
+
+1. primary: every count in 1..k-1;
+2. complementary: in every exact relation with exactly one suppressed member, the smallest
+   other non-zero member (a lone suppressed cell is its total minus the others);
+3. the audit: for every suppressed figure, linear programming finds the smallest and largest
+   value consistent with everything published (each relation, published figures fixed,
+   suppressed ones at least 1, since zeros are shown). Where that interval is narrower than k, the
+   smallest non-zero published figure related to it is suppressed too, and the audit runs again.
+   If nothing is left to suppress and some interval is still too narrow, every free figure is
+   withheld.
+
+Figures in `fixed` were published elsewhere from the same base (a cross-tabulation's margins
+are the one-way tables): they keep their state, published or suppressed, and are never chosen.
+docs/statistics.md describes the method, its limits and a worked example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+MAX_ROUNDS = 30
+
+
+@dataclass(frozen=True)
+class Relation:
+    whole: str
+    parts: tuple[str, ...]
+    exact: bool = True
+
+
+@dataclass
+class Table:
+    values: dict[str, int]
+    relations: list[Relation]
+    # Figures decided elsewhere: id -> True if suppressed there.
+    fixed: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Protected:
+    suppressed: frozenset[str]
+    # The audited interval of each suppressed figure (lowest, highest; None: unbounded).
+    intervals: dict[str, tuple[float, float | None]]
+
+    def published(self, values: dict[str, int]) -> dict[str, int | None]:
+        return {key: None if key in self.suppressed else value for key, value in values.items()}
+
+
+def primary(values: dict[str, int], k: int) -> set[str]:
+    return {key for key, value in values.items() if 0 < value < k}
+
+
+def protect(table: Table, k: int) -> Protected:
+    """Suppress until every suppressed figure's feasible interval is at least k wide."""
+    suppressed = {key for key, hidden in table.fixed.items() if hidden}
+    suppressed |= primary({k_: v for k_, v in table.values.items() if k_ not in table.fixed}, k)
+    for _round in range(MAX_ROUNDS):
+        _complete_relations(table, suppressed)
+        if not suppressed:
+            return Protected(frozenset(), {})
+        intervals = audit(table, suppressed)
+        narrow = [key for key, (low, high) in intervals.items() if _narrow(low, high, k)]
+        if not narrow:
+            return Protected(frozenset(suppressed), intervals)
+        added = {pick for key in narrow if (pick := _partner(table, suppressed, key))}
+        if not added:
+            break
+        suppressed |= added
+    suppressed |= {key for key, value in table.values.items() if value and key not in table.fixed}
+    intervals = audit(table, suppressed)
+    if any(_narrow(low, high, k) for low, high in intervals.values()):
+        raise Unprotectable
+    return Protected(frozenset(suppressed), intervals)
+
+
+class Unprotectable(Exception):  # noqa: N818 - a state of the data, handled by withholding
+    """No suppression of the free figures protects the fixed ones: the table is withheld."""
+
+
+def _narrow(low: float, high: float | None, k: int) -> bool:
+    return high is not None and high - low < k - 1e-6
+
+
+def _free(table: Table, suppressed: set[str], keys: Iterable[str]) -> list[str]:
+    """Published, non-zero figures that may still be suppressed, smallest first."""
+    found = [
+        key
+        for key in keys
+        if key not in suppressed and key not in table.fixed and table.values[key] > 0
+    ]
+    return sorted(found, key=lambda key: (table.values[key], key))
+
+
+def _complete_relations(table: Table, suppressed: set[str]) -> None:
+    """No exact relation may have exactly one suppressed member."""
+    changed = True
+    while changed:
+        changed = False
+        for relation in table.relations:
+            if not relation.exact:
+                continue
+            members = (relation.whole, *relation.parts)
+            if sum(member in suppressed for member in members) != 1:
+                continue
+            choices = _free(table, suppressed, relation.parts) or _free(
+                table, suppressed, [relation.whole]
+            )
+            if choices:
+                suppressed.add(choices[0])
+                changed = True
+
+
+def _partner(table: Table, suppressed: set[str], key: str) -> str | None:
+    """The smallest free figure sharing a relation with `key` (parts before wholes)."""
+    related: list[str] = []
+    for relation in table.relations:
+        members = (relation.whole, *relation.parts)
+        if key in members:
+            related += [m for m in members if m != key]
+    choices = _free(table, suppressed, related)
+    return choices[0] if choices else None
+
+
+def audit(table: Table, suppressed: set[str]) -> dict[str, tuple[float, float | None]]:
+    """Each suppressed figure's feasible interval given everything published (LP relaxation)."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    unknown = sorted(suppressed)
+    index = {key: i for i, key in enumerate(unknown)}
+    equalities, inequalities = _constraints(table, index)
+    a_eq, b_eq = _matrix(equalities, len(unknown))
+    a_ub, b_ub = _matrix(inequalities, len(unknown))
+    bounds = [(1, None)] * len(unknown)
+    intervals: dict[str, tuple[float, float | None]] = {}
+    for key, i in index.items():
+        objective = np.zeros(len(unknown))
+        ends: list[float | None] = []
+        for sign in (1.0, -1.0):
+            objective[i] = sign
+            found = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
+                            bounds=bounds, method="highs")  # fmt: skip
+            ends.append(sign * found.fun if found.status == 0 else None)
+        low = ends[0] if ends[0] is not None else 1.0
+        intervals[key] = (low, ends[1])
+    return intervals
+
+
+Row = tuple[dict[int, float], float]  # coefficients by unknown, right-hand side
+
+
+def _constraints(table: Table, index: dict[str, int]) -> tuple[list[Row], list[Row]]:
+    """Relations over the unknowns: published figures move to the right-hand side."""
+    equalities: list[Row] = []
+    inequalities: list[Row] = []
+
+    def row(terms: list[tuple[str, float]]) -> Row:
+        coefficients: dict[int, float] = {}
+        constant = 0.0
+        for key, sign in terms:
+            if key in index:
+                coefficients[index[key]] = coefficients.get(index[key], 0.0) + sign
+            else:
+                constant -= sign * table.values[key]
+        return coefficients, constant
+
+    for relation in table.relations:
+        whole = [(relation.whole, 1.0)]
+        parts = [(part, -1.0) for part in relation.parts]
+        if relation.exact:
+            equalities.append(row(whole + parts))  # whole - sum(parts) = 0
+            continue
+        inequalities.append(row(whole + parts))  # whole - sum(parts) <= 0
+        inequalities += [row([(part, 1.0), (relation.whole, -1.0)]) for part in relation.parts]
+    keep = [r for r in equalities if r[0]], [r for r in inequalities if r[0]]
+    return keep
+
+
+def _matrix(rows: list[Row], width: int) -> tuple[object, object]:
+    import numpy as np
+
+    if not rows:
+        return None, None
+    matrix = np.zeros((len(rows), width))
+    for r, (coefficients, _constant) in enumerate(rows):
+        for column, value in coefficients.items():
+            matrix[r, column] = value
+    return matrix, np.array([constant for _coefficients, constant in rows])

@@ -1,0 +1,105 @@
+"""The statistics pages on a seeded database: what they show, CSV, access log, no personal data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from http import HTTPStatus
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from ombuds.accesslog import AccessLogEntry
+from stats.dimensions import DIMENSIONS
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+K = 10
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_cases", count=400, investigators=2, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    client.cookies["django_language"] = "en"
+
+
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+def numbers(text: str) -> list[int]:
+    import re
+
+    return [int(n.replace(",", "")) for n in re.findall(r'class="number">([\d,]+)<', text)]
+
+
+def test_the_dashboard_publishes_no_count_below_k_and_logs_the_view(client, auditor, seeded):
+    sign_in(client, auditor)
+    response = client.get(reverse("stats:dashboard"), {"year": this_year()})
+    assert response.status_code == HTTPStatus.OK
+    shown = numbers(response.text)
+    assert shown, "the dashboard shows figures"
+    assert all(n == 0 or n >= K for n in shown)
+    assert "[c]" in response.text
+    entry = AccessLogEntry.objects.get(action="view_statistics")
+    assert entry.user_id == auditor.pk
+    assert entry.detail == f"t=dashboard,p={this_year()}-01-01/{this_year()}-12-31"
+    log = client.get(reverse("accounts:access_log"))
+    assert "Viewed statistics" in log.text
+    assert "t=dashboard" in log.text
+
+
+def test_a_crosstab_in_both_orders_is_the_same_table(client, ombudsperson, seeded):
+    sign_in(client, ombudsperson)
+    first = client.get(reverse("stats:crosstab"), {"rows": "right", "cols": "channel"})
+    second = client.get(reverse("stats:crosstab"), {"rows": "channel", "cols": "right"})
+    assert first.status_code == second.status_code == HTTPStatus.OK
+    assert sorted(numbers(first.text)) == sorted(numbers(second.text))
+    assert all(n == 0 or n >= K for n in numbers(first.text))
+
+
+def test_csv_has_a_bom_a_header_a_total_row_and_notes(client, auditor, seeded):
+    sign_in(client, auditor)
+    response = client.get(reverse("stats:export"), {"table": "crosstab", "rows": "outcome",
+                                                     "cols": "channel"})  # fmt: skip
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("text/csv")
+    raw = response.content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    header = rows[0]
+    assert header[0] == "Outcome"
+    assert header[-1] == "Total"
+    assert len(header) == len(DIMENSIONS["channel"].fixed) + 2
+    blank = rows.index([])
+    body = rows[1:blank]
+    assert body[-1][0] == "Total"
+    assert len(body) == len(DIMENSIONS["outcome"].fixed) + 1
+    for row in body:
+        for cell in row[1:]:
+            assert cell == "[c]" or cell.replace(",", "").isdigit()
+            assert (
+                cell == "[c]"
+                or int(cell.replace(",", "")) in (0,)
+                or int(cell.replace(",", "")) >= K
+            )
+    notes = dict(r for r in rows[blank + 1 :] if len(r) == 2)
+    assert notes["Threshold k"] == str(K)
+    assert AccessLogEntry.objects.filter(action="export_statistics").count() == 1
+
+
+def test_the_annual_report_in_korean(client, auditor, seeded):
+    client.cookies["django_language"] = "ko"
+    sign_in(client, auditor)
+    response = client.get(reverse("stats:report"), {"year": this_year() - 1})
+    assert response.status_code == HTTPStatus.OK
+    assert "<svg" in response.text
+    assert "<title id=" in response.text
+    assert "report-print.css" in response.text
+    assert all(n == 0 or n >= K for n in numbers(response.text))
