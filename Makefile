@@ -33,6 +33,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 checks: install
 	$(PROD_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
