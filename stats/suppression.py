@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_ROUNDS = 30
 
@@ -67,7 +68,7 @@ def protect(table: Table, k: int) -> Protected:
         _complete_relations(table, suppressed)
         if not suppressed:
             return Protected(frozenset(), {})
-        intervals = audit(table, suppressed)
+        intervals = audit(table, suppressed, k)
         narrow = [key for key, (low, high) in intervals.items() if _narrow(low, high, k)]
         if not narrow:
             return Protected(frozenset(suppressed), intervals)
@@ -76,7 +77,7 @@ def protect(table: Table, k: int) -> Protected:
             break
         suppressed |= added
     suppressed |= {key for key, value in table.values.items() if value and key not in table.fixed}
-    intervals = audit(table, suppressed)
+    intervals = audit(table, suppressed, k)
     if any(_narrow(low, high, k) for low, high in intervals.values()):
         raise Unprotectable
     return Protected(frozenset(suppressed), intervals)
@@ -130,8 +131,13 @@ def _partner(table: Table, suppressed: set[str], key: str) -> str | None:
     return choices[0] if choices else None
 
 
-def audit(table: Table, suppressed: set[str]) -> dict[str, tuple[float, float | None]]:
-    """Each suppressed figure's feasible interval given everything published (LP relaxation)."""
+def audit(table: Table, suppressed: set[str], k: int = 0) -> dict[str, tuple[float, float | None]]:
+    """Each suppressed figure's feasible interval given everything published (LP relaxation).
+
+    Every LP solution is a feasible table: the range of values a figure takes across the
+    solutions seen is part of its interval. With `k`, a figure whose seen range is already k
+    wide needs no LP of its own (the interval returned is then that part, at least k wide).
+    """
     import numpy as np
     from scipy.optimize import linprog
 
@@ -141,18 +147,31 @@ def audit(table: Table, suppressed: set[str]) -> dict[str, tuple[float, float | 
     a_eq, b_eq = _matrix(equalities, len(unknown))
     a_ub, b_ub = _matrix(inequalities, len(unknown))
     bounds = [(1, None)] * len(unknown)
-    intervals: dict[str, tuple[float, float | None]] = {}
-    for key, i in index.items():
-        objective = np.zeros(len(unknown))
-        ends: list[float | None] = []
-        for sign in (1.0, -1.0):
+    low = np.full(len(unknown), np.inf)
+    high = np.full(len(unknown), -np.inf)
+    unbounded = np.zeros(len(unknown), dtype=bool)
+
+    def solve(objective: Any) -> None:
+        found = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
+                        method="highs")  # fmt: skip
+        if found.status == 0:
+            np.minimum(low, found.x, out=low)
+            np.maximum(high, found.x, out=high)
+        elif found.status == 3:  # unbounded: the figure this objective raised has no top
+            unbounded[objective < 0] = True
+
+    for i in range(len(unknown)):
+        for sign in (-1.0, 1.0):  # the largest value first, then the smallest
+            if k and (unbounded[i] or high[i] - low[i] >= k - 1e-6):
+                break
+            objective = np.zeros(len(unknown))
             objective[i] = sign
-            found = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
-                            bounds=bounds, method="highs")  # fmt: skip
-            ends.append(sign * found.fun if found.status == 0 else None)
-        low = ends[0] if ends[0] is not None else 1.0
-        intervals[key] = (low, ends[1])
-    return intervals
+            solve(objective)
+    return {
+        key: (float(low[i]) if np.isfinite(low[i]) else 1.0,
+              None if unbounded[i] else float(high[i]))
+        for key, i in index.items()
+    }  # fmt: skip
 
 
 Row = tuple[dict[int, float], float]  # coefficients by unknown, right-hand side
