@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -17,6 +18,9 @@ from cases.services import case_file
 from ombuds.models import User
 from ombuds.roles import Role, ensure_groups, grant_sysadmin
 
+# Synthetic past cases (seed_cases: ten years, every right and kind of respondent, some rare
+# combinations) so that the auditors' statistics look like an office's.
+DEMO_HISTORY = 3000
 DEMO_PASSWORD = "ombuds-demo-2026"  # noqa: S105 - demo accounts only, refused in production
 DEMO_COMPLAINTS = [
     {
@@ -76,3 +80,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo complaint {filed.case.reference}, access key {filed.access_key}"
             )
+        self.stdout.write(f"Adding {DEMO_HISTORY:,} synthetic past cases for the statistics…")
+        call_command("seed_cases", count=DEMO_HISTORY + len(DEMO_COMPLAINTS), investigators=3,
+                     verbosity=0)  # fmt: skip
