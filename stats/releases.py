@@ -43,6 +43,8 @@ def release_for(period: Period) -> Release:
     base = _base(records, period, k)
     try:
         with transaction.atomic():
+            # Earlier days' releases are superseded: nothing reads them again.
+            Release.objects.filter(as_of__lt=today).delete()
             release = Release.objects.create(**key, records=records.pack())
             ReleaseTable.objects.bulk_create(
                 ReleaseTable(release=release, key=name, payload=payload)
