@@ -6,7 +6,6 @@ identity, contact details, narrative, notes, messages and files are sealed (`omb
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -153,17 +152,6 @@ class VulnerableGroup(models.TextChoices):
     DETAINED = "detained", _("Person in a care or detention facility")
 
 
-def allowed(action: str) -> Callable[[Any, Any], bool]:
-    """A django-fsm `permission` hook deferring to the access policy (cases.access)."""
-
-    def check(case: Case, user: Any) -> bool:
-        from cases import access
-
-        return access.may(user, action, case)
-
-    return check
-
-
 class Case(ConcurrentTransitionMixin, SealedModel):
     reference = models.CharField(_("case reference"), max_length=16, unique=True)
     access_key_hash = models.CharField(max_length=64)
@@ -257,8 +245,10 @@ class Case(ConcurrentTransitionMixin, SealedModel):
     def petitioner_may_withdraw(self) -> bool:
         return can_proceed(self.withdraw)
 
-    # The workflow (DESIGN.md §2). Transitions only set fields in memory: services save them,
-    # record the event and queue notifications in one transaction (cases.transitions).
+    # The workflow (docs/design.md §2). Transitions only set fields in memory: services save
+    # them, record the event and queue notifications in one transaction (cases.transitions).
+    # Who may take each one is declared with it in the action registry (cases.actions), which
+    # checks the permission before calling the method: these declare only states and conditions.
 
     def _pause(self, today: date) -> None:
         self.paused_since = today
@@ -281,28 +271,16 @@ class Case(ConcurrentTransitionMixin, SealedModel):
         answers = list(self.recommendations.values_list("response", flat=True))
         return bool(answers) and all(answers)
 
-    @transition(
-        state, source=State.RECEIVED, target=State.SCREENING, permission=allowed("start_screening")
-    )
+    @transition(state, source=State.RECEIVED, target=State.SCREENING)
     def start_screening(self) -> None:
         self.acknowledged_at = timezone.now()
 
-    @transition(
-        state,
-        source=State.SCREENING,
-        target=State.AWAITING_SUPPLEMENT,
-        permission=allowed("request_supplement"),
-    )
+    @transition(state, source=State.SCREENING, target=State.AWAITING_SUPPLEMENT)
     def request_supplement(self, *, today: date) -> None:
         self.supplement_due = clocks.add_business_days(today, clocks.SUPPLEMENT_BUSINESS_DAYS)
         self._pause(today)
 
-    @transition(
-        state,
-        source=State.AWAITING_SUPPLEMENT,
-        target=State.SCREENING,
-        permission=allowed("resume_screening"),
-    )
+    @transition(state, source=State.AWAITING_SUPPLEMENT, target=State.SCREENING)
     def resume_screening(self, *, today: date) -> None:
         self.supplement_due = None
         self._resume(today)
@@ -312,87 +290,55 @@ class Case(ConcurrentTransitionMixin, SealedModel):
         source=State.AWAITING_SUPPLEMENT,
         target=State.CLOSED,
         conditions=[supplement_overdue],  # type: ignore[list-item]
-        permission=allowed("close_not_supplemented"),
     )
     def close_not_supplemented(self) -> None:
         self._close(Outcome.NOT_SUPPLEMENTED)
 
-    @transition(
-        state, source=State.SCREENING, target=State.INVESTIGATION, permission=allowed("accept")
-    )
+    @transition(state, source=State.SCREENING, target=State.INVESTIGATION)
     def accept(self, *, investigator: User) -> None:
         self.assigned_to = investigator
 
-    @transition(
-        state,
-        source=State.SCREENING,
-        target=State.CLOSED,
-        permission=allowed("declare_inadmissible"),
-    )
+    @transition(state, source=State.SCREENING, target=State.CLOSED)
     def declare_inadmissible(self, *, reason: str) -> None:
         self.outcome_reason = reason
         self._close(Outcome.INADMISSIBLE)
 
-    @transition(state, source=State.SCREENING, target=State.CLOSED, permission=allowed("transfer"))
+    @transition(state, source=State.SCREENING, target=State.CLOSED)
     def transfer(self, *, body: str, reference: str) -> None:
         self.transferred_to, self.transfer_reference = body, reference
         self._close(Outcome.TRANSFERRED)
 
-    @transition(state, source=WITHDRAWABLE, target=State.CLOSED, permission=allowed("withdraw"))
+    @transition(state, source=WITHDRAWABLE, target=State.CLOSED)
     def withdraw(self) -> None:
         self._close(Outcome.WITHDRAWN)
 
-    @transition(
-        state,
-        source=State.INVESTIGATION,
-        target=State.MEDIATION,
-        permission=allowed("start_mediation"),
-    )
+    @transition(state, source=State.INVESTIGATION, target=State.MEDIATION)
     def start_mediation(self, *, today: date) -> None:
         self._pause(today)
 
-    @transition(
-        state,
-        source=State.MEDIATION,
-        target=State.INVESTIGATION,
-        permission=allowed("end_mediation"),
-    )
+    @transition(state, source=State.MEDIATION, target=State.INVESTIGATION)
     def end_mediation(self, *, today: date) -> None:
         self._resume(today)
 
-    @transition(state, source=State.MEDIATION, target=State.CLOSED, permission=allowed("settle"))
+    @transition(state, source=State.MEDIATION, target=State.CLOSED)
     def settle(self) -> None:
         self._close(Outcome.SETTLED)
 
-    @transition(
-        state,
-        source=State.INVESTIGATION,
-        target=State.DELIBERATION,
-        permission=allowed("submit_findings"),
-    )
+    @transition(state, source=State.INVESTIGATION, target=State.DELIBERATION)
     def submit_findings(self) -> None:
         pass
 
-    @transition(
-        state,
-        source=State.DELIBERATION,
-        target=State.INVESTIGATION,
-        permission=allowed("return_to_investigation"),
-    )
+    @transition(state, source=State.DELIBERATION, target=State.INVESTIGATION)
     def return_to_investigation(self) -> None:
         pass
 
-    @transition(
-        state, source=State.DELIBERATION, target=State.CLOSED, permission=allowed("dismiss")
-    )
+    @transition(state, source=State.DELIBERATION, target=State.CLOSED)
     def dismiss(self, *, today: date) -> None:
         self.decided_at = timezone.now()
         self.follow_up_due = clocks.after_days(today, clocks.FOLLOW_UP_DAYS)
         self._close(Outcome.DISMISSED)
 
-    @transition(
-        state, source=State.DELIBERATION, target=State.MONITORING, permission=allowed("uphold")
-    )
+    @transition(state, source=State.DELIBERATION, target=State.MONITORING)
     def uphold(self, *, today: date) -> None:
         self.outcome = Outcome.UPHELD
         self.decided_at = timezone.now()
@@ -403,12 +349,11 @@ class Case(ConcurrentTransitionMixin, SealedModel):
         source=State.MONITORING,
         target=State.CLOSED,
         conditions=[every_recommendation_answered],  # type: ignore[list-item]
-        permission=allowed("close_monitoring"),
     )
     def close_monitoring(self) -> None:
         self.closed_at = timezone.now()
 
-    @transition(state, source=State.CLOSED, target=State.SCREENING, permission=allowed("reopen"))
+    @transition(state, source=State.CLOSED, target=State.SCREENING)
     def reopen(self, *, today: date) -> None:
         self.outcome = self.outcome_reason = ""
         self.closed_at = self.decided_at = None

@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from cases import attachments, receipts
+from cases.actions import ActionName
 from cases.models import (
     Attachment,
     Case,
@@ -25,6 +26,7 @@ from cases.models import (
     Person,
     State,
 )
+from notifications.events import Event as Notice
 from notifications.models import Suppression
 from notifications.services import notify, suppress
 from ombuds import crypto
@@ -158,14 +160,14 @@ def _stored(
                 ]
             )
             Person.objects.bulk_create(_people(case, data))
-            event = _event(case, action="filed", actor=actor)
+            event = _event(case, action=ActionName.FILED, actor=actor)
             source = Attachment.Source.STAFF if actor else Attachment.Source.PETITIONER
             _store_evidence(case, evidence, event=event, source=source, written=written)
             if data.get("no_email_updates") and data.get("email"):
                 index = crypto.blind_index(data["email"], purpose="email")
                 suppress(index, reason=Suppression.Reason.OPTED_OUT)
             notify(
-                "case_received",
+                Notice.CASE_RECEIVED,
                 to=data.get("email", ""),
                 language=case.language,
                 context={"reference": case.reference},
@@ -264,7 +266,7 @@ def case_add_information(*, case: Case, message: str, evidence: Evidence = ()) -
                 raise CaseClosed(case.reference)
             case.version += 1
             case.save(update_fields=["version"])
-            event = _event(case, action="information_added", message=message)
+            event = _event(case, action=ActionName.INFORMATION_ADDED, message=message)
             _store_evidence(
                 case, evidence, event=event, source=Attachment.Source.PETITIONER, written=written
             )
@@ -282,9 +284,9 @@ def case_withdraw_by_petitioner(*, case: Case, reason: str) -> Case:
         case.withdraw()
         case.version += 1
         case.save(update_fields=["state", "outcome", "closed_at", "paused_since", "version"])
-        _event(case, action="withdrawn", from_state=from_state, message=reason)
+        _event(case, action=ActionName.WITHDRAWN, from_state=from_state, message=reason)
         notify(
-            "case_withdrawn",
+            Notice.CASE_WITHDRAWN,
             to=petitioner_email(case),
             language=case.language,
             context={"reference": case.reference},

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases import queues
+from cases.effects import RecommendationDraft
 from cases.forms import MAX_TEXT, ComplaintForm, FixedChoiceField, TextField
 from cases.models import (
     Case,
@@ -201,8 +202,6 @@ class UpholdForm(ActionForm):
         return data
 
     def extra(self) -> dict[str, Any]:
-        from cases.transitions import RecommendationDraft
-
         return {"recommendations": [RecommendationDraft(*d) for d in self.cleaned_data["drafts"]]}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from cases import actions
 from cases.models import State
 
 PUBLIC_STATE: dict[str, Promise] = {
@@ -18,30 +19,7 @@ PUBLIC_STATE: dict[str, Promise] = {
     State.CLOSED: _("Closed."),
 }
 
-EVENT_LABEL: dict[str, Promise] = {
-    "filed": _("Complaint received"),
-    "information_added": _("You added information"),
-    "withdrawn": _("Complaint withdrawn"),
-    "start_screening": _("We acknowledged your complaint and started reviewing it"),
-    "request_supplement": _("We asked you for more information"),
-    "resume_screening": _("We resumed our review"),
-    "close_not_supplemented": _("Closed: the information we asked for did not arrive"),
-    "accept": _("Your complaint was accepted for investigation"),
-    "declare_inadmissible": _("Your complaint cannot be handled by this office"),
-    "transfer": _("Your complaint was sent to a body that can handle it"),
-    "withdraw": _("Complaint withdrawn"),
-    "start_mediation": _("Mediation started"),
-    "end_mediation": _("Mediation ended; the investigation continues"),
-    "settle": _("A settlement was reached"),
-    "submit_findings": _("The investigation is complete; the ombudsperson will decide"),
-    "return_to_investigation": _("The investigation continues"),
-    "dismiss": _("Decision: no violation was found"),
-    "uphold": _("Decision: your complaint is upheld and recommendations were issued"),
-    "close_monitoring": _("Every recommendation has been answered; the case is closed"),
-    "reopen": _("Your case was reopened"),
-    "extend": _("The time to handle your complaint was extended"),
-}
 
-
-def event_label(action: str) -> Promise | str:
-    return EVENT_LABEL.get(action, _("Case updated"))
+def event_label(action: str) -> Promise:
+    """What the petitioner's timeline calls an entry (declared with the action: cases.actions)."""
+    return actions.petitioner_label(action)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import template
 from django.utils.functional import Promise
 
-from cases import staff_actions
+from cases import actions
 
 register = template.Library()
 
 
 @register.filter
 def event_label(action: str) -> Promise | str:
-    return staff_actions.event_label(action)
+    return actions.staff_label(action)

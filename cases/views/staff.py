@@ -26,10 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import access, attachments, queues, selectors, services, texts
+from cases import access, actions, attachments, queues, selectors, services, texts
 from cases import transitions as t
 from cases.models import Channel
-from cases.staff_actions import ACTIONS, allowed_now, available
 from cases.staff_forms import VIEW_LABELS, QueueFilterForm, StaffComplaintForm
 from ombuds.accesslog import record_access
 from ombuds.auth import staff_required
@@ -47,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 
 def case_staff(view: View) -> View:
-    """`staff_required`, then 403 for staff whose roles work on no case (DESIGN.md §3)."""
+    """`staff_required`, then 403 for staff whose roles work on no case (docs/design.md §3)."""
 
     @wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -100,7 +99,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
                   case_reference=case.reference)  # fmt: skip
     context = {
         "page": selectors.staff_case_page(case),
-        "actions": available(request.user, case),
+        "actions": actions.available(request.user, case),
         "public_state": texts.PUBLIC_STATE[case.state],
     }
     return _no_store(render(request, "staff/case.html", context))
@@ -109,7 +108,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _action_page(
     request: HttpRequest, case: Any, name: str, form: Any, status: int = HTTPStatus.OK, **extra: Any
 ) -> HttpResponse:
-    context = {"case": case, "action": name, "spec": ACTIONS[name], "form": form, **extra}
+    spec = actions.STAFF_ACTIONS[name]
+    context = {"case": case, "action": name, "spec": spec, "form": form, **extra}
     return _no_store(render(request, "staff/action.html", context, status=status))
 
 
@@ -117,15 +117,15 @@ def _action_page(
 @case_staff
 def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     case = access.access_case(request.user, reference)
-    spec = ACTIONS.get(action)
+    spec = actions.STAFF_ACTIONS.get(action)
     if spec is None:
         raise Http404
     seen = _stale_version(request, case)
-    if seen is not None and roles_of(request.user) & access.ACTION_ROLES.get(action, set()):
+    if seen is not None and roles_of(request.user) & spec.roles:
         # Someone acted since this form was opened: say so, even if the action is no longer
         # possible (a "not allowed" page would hide why).
         return _changed(request, case, action, spec.form(request.POST, case=case), seen=seen)
-    if not allowed_now(request.user, action, case):
+    if not actions.may(request.user, action, case):
         return render(request, "staff/not_allowed.html", {"case": case},
                       status=HTTPStatus.FORBIDDEN)  # fmt: skip
     form = spec.form(request.POST or None, case=case)
@@ -138,7 +138,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         note=form.cleaned_data["note"],
     )
     try:
-        spec.perform(case=case, step=step, **form.extra())
+        t.case_act(case=case, step=step, action=spec.name, **form.extra())
     except t.CaseChanged as changed:
         return _changed(request, changed.case, action, form, seen=step.version)
     except t.NotAllowed:
@@ -168,13 +168,13 @@ def _changed(
     """Someone else acted first: show what changed, keep what this person typed."""
     data = form.data.copy()
     data["version"] = str(current.version)
-    again = ACTIONS[action].form(data, case=current)
+    again = actions.STAFF_ACTIONS[action].form(data, case=current)
     again.is_valid()
     changes = list(
         current.events.filter(version__gt=seen).select_related("actor", "data_key").order_by("pk")
     )
     return _action_page(request, current, action, again, HTTPStatus.CONFLICT, changes=changes,
-                        still_allowed=allowed_now(request.user, action, current))  # fmt: skip
+                        still_allowed=actions.may(request.user, action, current))  # fmt: skip
 
 
 @require_GET

@@ -127,7 +127,8 @@ def test_the_case_page_costs_as_many_queries_at_300_cases_as_at_10(client, offic
     case = office.cases[state]
     for note in ("First call.", "Second call.", "Letter sent."):  # a longer timeline
         case.refresh_from_db()
-        t.case_add_note(case=case, step=t.Step(actor=user, version=case.version, note=note))
+        step = t.Step(actor=user, version=case.version, note=note)
+        t.case_act(case=case, step=step, action="note")
     assert case.events.count() >= 5
     seeded = access.visible_cases(user).filter(state=state).exclude(pk__in=office.pks).first()
     assert seeded is not None

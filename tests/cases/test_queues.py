@@ -311,7 +311,8 @@ def test_recused_staff_never_see_the_case(seeded, client):
     for user, case in ((investigator, theirs), (seeded.intake[0], screening),
                        (seeded.ombudsperson, screening)):  # fmt: skip
         case.refresh_from_db()
-        t.case_recuse(case=case, step=t.Step(actor=user, version=case.version, note="related"))
+        step = t.Step(actor=user, version=case.version, note="related")
+        t.case_act(case=case, step=step, action="recuse")
         for view in queues.VIEWS:
             assert case.pk not in walk(user, queues.Filters(view=view)), (user, view)
         assert walk(user, queues.Filters(reference=case.reference)) == []
@@ -370,7 +371,9 @@ def test_every_permission_row_carries_its_cases_received_at(seeded: Staffing) ->
     assert case is not None
     other = next(i for i in seeded.investigators if i.pk != case.assigned_to_id)
     step = t.Step(actor=seeded.ombudsperson, version=case.version)
-    t.case_assign(case=case, step=step, investigator=other)  # through guardian's assign_perm
+    t.case_act(
+        case=case, step=step, action="assign", investigator=other
+    )  # through guardian's assign_perm
     assert CaseUserObjectPermission.objects.filter(content_object=case, user=other).exists()
     copies = CaseUserObjectPermission.objects.values_list(
         "received_at", "content_object__received_at"

@@ -194,9 +194,9 @@ def test_a_reopened_case_accepted_by_another_investigator_leaves_the_first_witho
     from cases.models import CaseUserObjectPermission
 
     case = staff.case_in(State.CLOSED)  # investigated by `investigator`, then dismissed
-    case = t.case_reopen(case=case, step=staff.step(case, staff.ombudsperson))
-    case = t.case_accept(case=case, step=staff.step(case, staff.ombudsperson),
-                         investigator=other_investigator)  # fmt: skip
+    case = t.case_act(case=case, step=staff.step(case, staff.ombudsperson), action="reopen")
+    case = t.case_act(case=case, step=staff.step(case, staff.ombudsperson), action="accept",
+                      investigator=other_investigator)  # fmt: skip
     holders = CaseUserObjectPermission.objects.filter(content_object=case)
     assert set(holders.values_list("user_id", flat=True)) == {other_investigator.pk}
     page = reverse("staff:case", args=[case.reference])

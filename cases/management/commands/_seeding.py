@@ -382,7 +382,8 @@ class Generator:
             elif action == "withdraw" and rng.random() < 0.8:
                 actor = None  # the petitioner, through the tracking page
             new = TARGET.get(action, state)
-            events.append(self.event(case, (action, moment), actor, (state, new), version))
+            told = "withdrawn" if action == "withdraw" and actor is None else action
+            events.append(self.event(case, (told, moment), actor, (state, new), version))
             state = new
         return events
 
