@@ -14,7 +14,6 @@ plus one entry below (docs/design.md §2-§3). Names stored in `CaseEvent.action
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,41 +24,12 @@ from django_fsm import can_proceed
 
 from cases import access, effects
 from cases import staff_forms as f
+from cases.action_names import ActionName
 from cases.models import Case, State
 from notifications.events import Event as Notice
 from ombuds.roles import Role, roles_of
 
-
-class ActionName(enum.StrEnum):
-    # The petitioner's own steps (the public form and the tracking page).
-    FILED = "filed"
-    INFORMATION_ADDED = "information_added"
-    WITHDRAWN = "withdrawn"
-    # Staff actions, in the order a case page offers them.
-    START_SCREENING = "start_screening"
-    REQUEST_SUPPLEMENT = "request_supplement"
-    RESUME_SCREENING = "resume_screening"
-    CLOSE_NOT_SUPPLEMENTED = "close_not_supplemented"
-    PROPOSE_ASSIGNMENT = "propose_assignment"
-    ACCEPT = "accept"
-    DECLARE_INADMISSIBLE = "declare_inadmissible"
-    TRANSFER = "transfer"
-    WITHDRAW = "withdraw"
-    START_MEDIATION = "start_mediation"
-    END_MEDIATION = "end_mediation"
-    SETTLE = "settle"
-    SUBMIT_FINDINGS = "submit_findings"
-    REQUEST_REPLY = "request_reply"
-    RETURN_TO_INVESTIGATION = "return_to_investigation"
-    DISMISS = "dismiss"
-    UPHOLD = "uphold"
-    RECORD_RESPONSE = "record_response"
-    CLOSE_MONITORING = "close_monitoring"
-    REOPEN = "reopen"
-    ASSIGN = "assign"
-    EXTEND = "extend"
-    NOTE = "note"
-    RECUSE = "recuse"
+__all__ = ["EVENTS", "STAFF_ACTIONS", "ActionName", "Event", "StaffAction", "available", "may"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -145,10 +115,10 @@ STAFF_STEPS = [
         decision=True),
     StaffAction(
         name=A.PROPOSE_ASSIGNMENT, states=frozenset({State.SCREENING}), effect=effects.nothing,
-        roles=frozenset({INTAKE}), form=f.ProposeForm, label=_("Propose an investigator")),
+        roles=frozenset({INTAKE}), form=f.InvestigatorForm, label=_("Propose an investigator")),
     StaffAction(
         name=A.ACCEPT, method=Case.accept, effect=effects.accept, roles=HEAD_ONLY,
-        form=f.InvestigatorForm, label=_("Accept and assign an investigator"),
+        form=f.AcceptForm, label=_("Accept and assign an investigator"),
         told=_("Your complaint was accepted for investigation"), notice=UPDATED),
     StaffAction(
         name=A.DECLARE_INADMISSIBLE, method=Case.declare_inadmissible, roles=HEAD_ONLY,

@@ -38,8 +38,8 @@ class RecommendationDraft:
     text: str
 
 
-def nothing(case: Case, step: Step) -> None:
-    """The event is the whole action (a note, a proposal: the internal note says it)."""
+def nothing(case: Case, step: Step, **recorded: Any) -> None:
+    """The event is the whole action: a note, or a proposal (the event names the investigator)."""
 
 
 def _hand_over(case: Case, previous: User | None, investigator: User) -> None:

@@ -420,6 +420,11 @@ class CaseEvent(SealedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(max_length=32)
+    # The investigator an assignment event names (proposed, accepted, reassigned): coded, so that
+    # the timeline says who in the reader's language, and acceptance starts from the proposal.
+    investigator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)  # the case's version after this event
     from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=State.choices, blank=True)

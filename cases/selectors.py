@@ -73,7 +73,11 @@ def staff_case_page(case: Case) -> StaffCasePage:
         people=list(case.people.select_related("data_key").order_by("pk")),
         rights=[Right(code).label for kind, code in tags if kind == CaseTag.Kind.RIGHT],
         groups=[VulnerableGroup(code).label for kind, code in tags if kind == CaseTag.Kind.GROUP],
-        events=list(case.events.select_related("data_key", "actor").order_by("created_at", "pk")),
+        events=list(
+            case.events.select_related("data_key", "actor", "investigator").order_by(
+                "created_at", "pk"
+            )
+        ),
         attachments=list(case.attachments.select_related("data_key").order_by("uploaded_at")),
         recommendations=list(case.recommendations.select_related("data_key").order_by("pk")),
     )

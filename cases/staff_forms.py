@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases import queues
+from cases.action_names import ActionName
 from cases.effects import RecommendationDraft
 from cases.forms import MAX_TEXT, ComplaintForm, FixedChoiceField, TextField
 from cases.models import (
@@ -138,15 +139,20 @@ class InvestigatorForm(ActionForm):
         return {"investigator": self.cleaned_data["investigator"]}
 
 
-class ProposeForm(InvestigatorForm):
-    def extra(self) -> dict[str, Any]:
-        return {}
+class AcceptForm(InvestigatorForm):
+    """Starts from the investigator last proposed for the case, if they may still take it."""
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("investigator"):
-            data["note"] = f"{_('Proposed investigator')}: {data['investigator']}. {data['note']}"
-        return data
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        proposed = (
+            case.events.filter(action=ActionName.PROPOSE_ASSIGNMENT, investigator__isnull=False)
+            .order_by("-pk")
+            .values_list("investigator", flat=True)
+            .first()
+        )
+        field: Any = self.fields["investigator"]
+        if proposed is not None and field.queryset.filter(pk=proposed).exists():
+            field.initial = proposed
 
 
 class InadmissibleForm(ActionForm):

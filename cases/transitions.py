@@ -41,20 +41,20 @@ class NotAllowed(Exception):  # noqa: N818
     """This user may not take this action on the case in its current state."""
 
 
-def _record(
-    case: Case, step: Step, action: StaffAction, *, from_state: str, reason_code: str
-) -> CaseEvent:
+def _record(case: Case, step: Step, action: StaffAction, arguments: dict[str, Any]) -> CaseEvent:
     public = action.told is not None
+    reason_code, investigator = arguments.get("reason", ""), arguments.get("investigator")
     event = CaseEvent.objects.create(
         case=case,
         data_key=case.data_key,
         actor=step.actor,
         actor_kind=CaseEvent.Actor.STAFF,
         action=action.name,
-        from_state=from_state,
+        from_state=arguments["from_state"],
         to_state=case.state,
         version=case.version,
         reason_code=reason_code,
+        investigator=investigator,
         public=public,
         message=step.message if public else "",
         internal_note=step.note,
@@ -73,7 +73,8 @@ def _record(
 def case_act(*, case: Case, step: Step, action: str, **arguments: Any) -> Case:
     """Take the staff action `action` on `case` with the arguments its form gives (`extra()`).
 
-    A `reason` argument (a coded ground) is also the event's reason code.
+    A `reason` argument (a coded ground) is also the event's reason code, and an `investigator`
+    argument the investigator the event names.
     """
     declared = STAFF_ACTIONS[action]
     with transaction.atomic(durable=True):
@@ -86,6 +87,5 @@ def case_act(*, case: Case, step: Step, action: str, **arguments: Any) -> Case:
         declared.change(current, step, arguments)
         current.version += 1
         current.save(update_fields=WORKFLOW_FIELDS)
-        _record(current, step, declared, from_state=from_state,
-                reason_code=arguments.get("reason", ""))  # fmt: skip
+        _record(current, step, declared, {**arguments, "from_state": from_state})
     return current

@@ -58,6 +58,22 @@ NEEDS_APPROVAL = _(
 )
 
 
+def role_label(group: Group) -> str:
+    """A role group by its translated name, never its code."""
+    return str(dict(Role.choices).get(group.name, group.name))
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("Role")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(Role.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
 @admin.register(User, site=site)
 class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
     fieldsets = (
@@ -70,7 +86,7 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
         "username", "first_name", "last_name", "role_names", "is_active", "two_factor",
         "last_login",
     )  # fmt: skip
-    list_filter = ("is_active", "groups")
+    list_filter = ("is_active", RoleFilter)
     filter_horizontal = ("groups",)
     # Roles change only through the two-person rule (ombuds.duties, /staff/duties/): here they
     # are shown, never edited, for anyone.
@@ -110,6 +126,14 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
             duties.password_reset_used(allowed, by=request.user)  # type: ignore[arg-type]
         return response
 
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField[Any] | None:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.name == "groups":
+            field.label_from_instance = role_label  # type: ignore[method-assign,assignment]
+        return field
+
     @admin.display(description=_("Roles"))
     def role_names(self, obj: User) -> str:
         labels = dict(Role.choices)
@@ -144,6 +168,12 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
 @admin.register(Group, site=site)
 class RoleGroupAdmin(GroupAdmin):
     """Groups are roles: their names are fixed, and they carry account permissions only."""
+
+    list_display = ("role",)
+
+    @admin.display(description=_("Role"), ordering="name")
+    def role(self, obj: Group) -> str:
+        return role_label(obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and obj.name in Role.values:
