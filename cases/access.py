@@ -193,6 +193,19 @@ def assigned_deadlines(user: Any) -> QuerySet[Case] | None:
     return mine.exclude(_recused(user))
 
 
+def assigned_news(user: Any) -> QuerySet[Case] | None:
+    """For a member who sees cases only through their assignments (an investigator): the cases
+    of `visible_cases` holding news (cases.news), found through the assignment so that the list
+    walks `case_assignee_news` (assigned_to, received_at, id WHERE news_since IS NOT NULL),
+    newest first, checking the permission case by case (`_holds`), as `assigned_deadlines`
+    does: walking all of their permission rows for the few cases with news would read
+    thousands. None for anyone else."""
+    if not sees_only_assigned(user):
+        return None
+    mine = Case.objects.filter(_holds(user), assigned_to=user, news_since__isnull=False)
+    return mine.exclude(_recused(user))
+
+
 def assigned_cases(user: Any, where: Q | None = None) -> QuerySet[Case] | None:
     """For a member who sees cases only through their assignments (an investigator): the
     cases of `visible_cases`, joined to the member's own permission rows as `permission`, so

@@ -193,6 +193,9 @@ class Case(ConcurrentTransitionMixin, SealedModel):
     reply_due = models.DateField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     follow_up_due = models.DateField(null=True, blank=True)
+    # Since when the case holds something the staff working it have not opened yet (information
+    # or evidence from the petitioner): the case is "new" to them until one of them opens it.
+    news_since = models.DateTimeField(null=True, blank=True)
 
     # Retention (cases.retention): a legal hold keeps a closed case past its retention period;
     # erasure destroys its data key and its personal data, and keeps its coded fields.
@@ -220,6 +223,17 @@ class Case(ConcurrentTransitionMixin, SealedModel):
                 fields=["due_date", "id"],
                 condition=models.Q(state__in=INTAKE_PROCESSING),
                 name="case_intake_due",
+            ),
+            # The "new information" list: a walk of the few cases with news, newest first.
+            models.Index(
+                fields=["received_at", "id"],
+                condition=models.Q(news_since__isnull=False),
+                name="case_news_keyset",
+            ),
+            models.Index(
+                fields=["assigned_to", "received_at", "id"],
+                condition=models.Q(news_since__isnull=False),
+                name="case_assignee_news",
             ),
         ]
         permissions = [("work_on_case", "Can work on the case as its investigator")]

@@ -22,7 +22,7 @@ from cases.models import PROCESSING, Case, CaseTag, Outcome, Person, RespondentT
 from ombuds import crypto
 
 PAGE_SIZE = 25
-VIEWS = ("all", "new", "mine", "unassigned", "due_soon", "overdue")
+VIEWS = ("all", "new", "news", "mine", "unassigned", "due_soon", "overdue")
 # An investigator's lists, newest first, in the order of their own permission rows (the
 # `grant_newest` index; access.assigned_cases).
 GRANT_ORDER = ("-permission__received_at", "-permission__content_object_id")
@@ -54,6 +54,8 @@ def _by_due(view: str) -> bool:
 def _view(rows: QuerySet[Case], user: Any, view: str, today: date) -> QuerySet[Case]:
     if view == "new":
         return rows.filter(state=State.RECEIVED)
+    if view == "news":  # the condition of the partial indexes case_news_keyset, case_assignee_news
+        return rows.filter(news_since__isnull=False)
     if view == "mine":
         return rows.filter(assigned_to=user)
     if view == "unassigned":
@@ -124,6 +126,7 @@ class Row:
     respondent: str
     rights: str
     investigator: str
+    news: bool = False  # holds information the staff working it have not opened (cases.news)
 
 
 @functools.cache
@@ -162,6 +165,7 @@ def _rows(found: list[dict[str, Any]], today: date) -> list[Row]:
                 respondent=respondent_label.get(row["respondent_type"], ""),
                 rights=", ".join(rights[row["pk"]]),
                 investigator=row["assigned_to__username"] or "",
+                news=row["news_since"] is not None,
             )
         )
     return rows
@@ -184,6 +188,9 @@ def case_queue(*, user: Any, filters: Filters, cursor: str = "", today: date | N
     if by_due:
         order = ("due_date", "pk")
         rows, after = _deadlines(user), _after(cursor, order)
+    elif filters.view == "news" and (mine := access.assigned_news(user)) is not None:
+        order = ("-received_at", "-pk")
+        rows, after = mine, _after(cursor, order)
     elif (mine := access.assigned_cases(user, where=_after(cursor, GRANT_ORDER))) is not None:
         # The keyset condition went in with the join it is on (a later filter() call would
         # join the permission table a second time).
@@ -194,7 +201,7 @@ def case_queue(*, user: Any, filters: Filters, cursor: str = "", today: date | N
     rows = _filter(_view(rows, user, filters.view, today), filters).filter(after)
     columns = (
         "pk", "reference", "state", "outcome", "respondent_type", "received_at", "due_date",
-        "assigned_to__username",
+        "assigned_to__username", "news_since",
     )  # fmt: skip
     found = list(rows.order_by(*order).values(*columns)[: PAGE_SIZE + 1])
     more = len(found) > PAGE_SIZE

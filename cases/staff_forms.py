@@ -29,6 +29,7 @@ from ombuds.widgets import PlainSelect
 VIEW_LABELS = {
     "all": _("All my cases"),
     "new": _("New complaints"),
+    "news": _("New information"),
     "mine": _("Assigned to me"),
     "unassigned": _("Unassigned"),
     "due_soon": _("Due soon"),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_queue_plans'),
+        ('cases', '0009_retention'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import access, actions, attachments, queues, selectors, services, texts
+from cases import access, actions, attachments, news, queues, selectors, services, texts
 from cases import transitions as t
 from cases.models import Channel
 from cases.staff_forms import VIEW_LABELS, QueueFilterForm, StaffComplaintForm
@@ -97,9 +97,12 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = access.access_case(request.user, reference)
     record_access(user=request.user, request=request, action="view_case",
                   case_reference=case.reference)  # fmt: skip
+    available = actions.available(request.user, case)
     context = {
         "page": selectors.staff_case_page(case),
-        "actions": actions.available(request.user, case),
+        "actions": available,
+        "news_cleared": news.case_seen(case=case, user=request.user),
+        "may_resume": any(a.name == actions.ActionName.RESUME_SCREENING for a in available),
         "public_state": texts.PUBLIC_STATE[case.state],
     }
     return _no_store(render(request, "staff/case.html", context))

@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import access, queues
+from cases import access, queues, services
 from cases import transitions as t
 from cases.management.commands._seeding import seed_staff
 from cases.models import Case, State
@@ -57,6 +57,8 @@ class Office:
             Case.objects.filter(pk=self.cases[state].pk).update(
                 due_date=today + timedelta(days=days)
             )
+        for state in (State.RECEIVED, State.AWAITING_SUPPLEMENT, State.MEDIATION):  # news, each role
+            services.case_add_information(case=self.cases[state], message="One more thing.")
         # The very first access-log row also reads the purge anchor: start with one there.
         first = self.cases[State.RECEIVED].reference
         record_access(user=staffing.ombudsperson, request=RequestFactory().get("/"),

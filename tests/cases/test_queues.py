@@ -60,6 +60,7 @@ class Known:
     emails: set[str]
     recused: set[int]
     granted: set[int]
+    news: bool = False
 
 
 @pytest.fixture
@@ -81,6 +82,9 @@ def seeded(db: Any) -> Staffing:
     Case.objects.filter(pk__in=never_assigned[2::3][:4]).update(
         state=State.SCREENING, due_date=today + timedelta(days=3), **reopened
     )
+    # News on every third case (ties and several pages for the "news" view, on every path).
+    every_third = Case.objects.order_by("pk").values_list("pk", flat=True)[::3]
+    Case.objects.filter(pk__in=list(every_third)).update(news_since=timezone.now())
     return seed_staff(investigators=2)
 
 
@@ -112,6 +116,7 @@ def known_cases() -> list[Known]:
             emails.get(c.pk, set()),
             recused.get(c.pk, set()),
             granted.get(c.pk, set()),
+            c.news_since is not None,
         )
         for c in Case.objects.all()
     ]
@@ -134,6 +139,7 @@ def in_view(view: str, user: Any, case: Known) -> bool:
     return {
         "all": True,
         "new": case.state == State.RECEIVED,
+        "news": case.news,
         "mine": case.assigned_to_id == user.pk,
         "unassigned": case.state in {State.SCREENING, State.INVESTIGATION}
         and case.assigned_to_id is None,

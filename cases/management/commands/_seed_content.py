@@ -67,6 +67,7 @@ PATHS: dict[tuple[str, str], list[str]] = {
 TARGET = {t.name: t.target for t in Case._meta.get_field("state").get_all_transitions(Case)}
 INTAKE_ACTIONS = {"start_screening", "request_supplement", "close_not_supplemented"}
 INVESTIGATOR_ACTIONS = {"start_mediation", "settle", "submit_findings", "request_reply"}
+NEWS_SHARE = 0.03  # open cases holding information the staff working them have not opened
 QUIET_ACTIONS = {name for name, event in EVENTS.items() if event.told is None}
 TOLD = {"request_supplement", "declare_inadmissible", "transfer", "settle", "dismiss", "uphold",
         "close_not_supplemented", "extend"}  # fmt: skip

@@ -33,6 +33,7 @@ from cases.management.commands._seed_content import (
     INVESTIGATOR_ACTIONS,
     MODE_WEIGHTS,
     MODES,
+    NEWS_SHARE,
     NOTED,
     PATHS,
     PLACES,
@@ -305,6 +306,8 @@ class Generator:
             case["transfer_reference"] = f"NHRCK-{rng.randint(1, 99999)}"
         elif plan.state == S.MONITORING:
             case["outcome"] = O.UPHELD
+        if plan.state != S.CLOSED and rng.random() < NEWS_SHARE:
+            case["news_since"] = self.later(plan)  # information nobody has opened yet
         extendable = plan.state in {S.SCREENING, S.INVESTIGATION, S.DELIBERATION}
         if extendable and case["due_date"] < self.today and rng.random() < 0.5:
             case["due_date"] = self.today + timedelta(days=rng.randint(1, 45))
