@@ -407,8 +407,13 @@ class Person(SealedModel):
     role = models.CharField(max_length=10, choices=Role.choices)
     name = SealedTextField()
     email = SealedTextField()
-    email_index = models.CharField(max_length=32, blank=True, db_index=True)
     phone = SealedTextField()
+    # Keyed HMAC blind indexes of the normalised name, phone and email, for exact search
+    # (cases.people): never the values themselves. `index_version` names the rules they follow.
+    name_index = models.CharField(max_length=32, blank=True, db_index=True)
+    phone_index = models.CharField(max_length=32, blank=True, db_index=True)
+    email_index = models.CharField(max_length=32, blank=True, db_index=True)
+    index_version = models.PositiveSmallIntegerField(default=0)
     address = SealedTextField()
     relationship = SealedTextField()
 

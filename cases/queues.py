@@ -18,8 +18,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 
 from cases import access, clocks
-from cases.models import PROCESSING, Case, CaseTag, Outcome, Person, RespondentType, Right, State
-from ombuds import crypto
+from cases.models import PROCESSING, Case, CaseTag, Outcome, RespondentType, Right, State
 
 PAGE_SIZE = 25
 VIEWS = ("all", "new", "news", "mine", "unassigned", "due_soon", "overdue")
@@ -38,7 +37,6 @@ class Filters:
     received_from: date | None = None
     received_to: date | None = None
     reference: str = ""
-    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,10 +81,6 @@ def _filter(rows: QuerySet[Case], f: Filters) -> QuerySet[Case]:
         rows = rows.filter(received_at__date__lte=f.received_to)
     if f.reference:
         rows = rows.filter(reference=f.reference)
-    if f.email:
-        index = crypto.blind_index(f.email, purpose="email")
-        people = Person.objects.filter(case=OuterRef("pk"), email_index=index)
-        rows = rows.filter(Exists(people))
     return rows
 
 
@@ -182,6 +176,18 @@ def _deadlines(user: Any) -> QuerySet[Case]:
     return access.visible_cases(user, states=PROCESSING)
 
 
+COLUMNS = (
+    "pk", "reference", "state", "outcome", "respondent_type", "received_at", "due_date",
+    "assigned_to__username", "news_since",
+)  # fmt: skip
+
+
+def listed(rows: QuerySet[Case], limit: int) -> tuple[list[Row], bool]:
+    """The first `limit` of these cases, newest first, as queue rows; and whether there are more."""
+    found = list(rows.order_by("-received_at", "-pk").values(*COLUMNS)[: limit + 1])
+    return _rows(found[:limit], timezone.localdate()), len(found) > limit
+
+
 def case_queue(*, user: Any, filters: Filters, cursor: str = "", today: date | None = None) -> Page:
     today = today or timezone.localdate()
     by_due = _by_due(filters.view)
@@ -199,11 +205,7 @@ def case_queue(*, user: Any, filters: Filters, cursor: str = "", today: date | N
         order = ("-received_at", "-pk")
         rows, after = access.visible_cases(user), _after(cursor, order)
     rows = _filter(_view(rows, user, filters.view, today), filters).filter(after)
-    columns = (
-        "pk", "reference", "state", "outcome", "respondent_type", "received_at", "due_date",
-        "assigned_to__username", "news_since",
-    )  # fmt: skip
-    found = list(rows.order_by(*order).values(*columns)[: PAGE_SIZE + 1])
+    found = list(rows.order_by(*order).values(*COLUMNS)[: PAGE_SIZE + 1])
     more = len(found) > PAGE_SIZE
     found = found[:PAGE_SIZE]
     return Page(cases=_rows(found, today), next_cursor=_cursor(found[-1], by_due) if more else "")

@@ -26,6 +26,7 @@ from cases.models import (
     Person,
     State,
 )
+from cases.people import indexes as person_indexes
 from notifications.events import Event as Notice
 from notifications.models import Suppression
 from notifications.services import notify, suppress
@@ -91,8 +92,10 @@ def _people(case: Case, data: dict[str, Any]) -> list[Person]:
             role=Person.Role.PETITIONER,
             name=data["name"],
             email=data.get("email", ""),
-            email_index=crypto.blind_index(data.get("email", ""), purpose="email"),
             phone=data.get("phone", ""),
+            **person_indexes(
+                name=data["name"], phone=data.get("phone", ""), email=data.get("email", "")
+            ),
             address=data.get("address", ""),
             relationship=data.get("relationship", ""),
         )
@@ -105,6 +108,7 @@ def _people(case: Case, data: dict[str, Any]) -> list[Person]:
                 role=Person.Role.VICTIM,
                 name=data["victim_name"],
                 address=data.get("victim_contact", ""),
+                **person_indexes(name=data["victim_name"]),
             )
         )
     return people

@@ -61,7 +61,6 @@ class QueueFilterForm(forms.Form):
     received_to = forms.DateField(label=_("Received until"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
     reference = forms.CharField(label=_("Case reference"), required=False, max_length=40)
-    email = forms.EmailField(label=_("Petitioner email"), required=False)
 
     def filters(self) -> queues.Filters:
         from cases.receipts import normalise_reference
@@ -76,8 +75,28 @@ class QueueFilterForm(forms.Form):
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),
             reference=normalise_reference(data.get("reference", "")),
-            email=data.get("email", ""),
         )
+
+
+class PersonSearchForm(forms.Form):
+    """Exact terms, any of them; never sent in a URL (the form is POSTed)."""
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=100,
+                           widget=forms.TextInput(attrs={"autocomplete": "off"}))  # fmt: skip
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40,
+                            widget=forms.TextInput(attrs={"autocomplete": "off"}))  # fmt: skip
+    email = forms.CharField(label=_("Email"), required=False, max_length=254,
+                            widget=forms.TextInput(attrs={"autocomplete": "off"}))  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(name) for name in self.fields):
+            raise ValidationError(_("Enter a name, a phone number or an email address."))
+        return data
+
+    def used(self) -> list[str]:
+        """The fields searched on (their names, never their values: the access log)."""
+        return [name for name in self.fields if self.cleaned_data.get(name)]
 
 
 def investigators_for(case: Case) -> Any:

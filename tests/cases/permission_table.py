@@ -185,6 +185,7 @@ EXPECTED: dict[str, Rule] = {
     "outbox:retry": Rule("page", lambda persona: HTTPStatus.METHOD_NOT_ALLOWED),  # POST only
     "staff:queue": Rule("page", staff_page(INTAKE, INVESTIGATOR, OMBUDSPERSON)),
     "staff:register": Rule("page", staff_page(INTAKE, OMBUDSPERSON)),
+    "staff:search": Rule("page", staff_page(INTAKE, INVESTIGATOR, OMBUDSPERSON)),
     "staff:case": Rule("case", case_url),
     "staff:act": Rule("act", case_url),
     "staff:attachment": Rule("attachment", case_url),

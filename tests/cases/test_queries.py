@@ -57,7 +57,11 @@ class Office:
             Case.objects.filter(pk=self.cases[state].pk).update(
                 due_date=today + timedelta(days=days)
             )
-        for state in (State.RECEIVED, State.AWAITING_SUPPLEMENT, State.MEDIATION):  # news, each role
+        for state in (
+            State.RECEIVED,
+            State.AWAITING_SUPPLEMENT,
+            State.MEDIATION,
+        ):  # news, each role
             services.case_add_information(case=self.cases[state], message="One more thing.")
         # The very first access-log row also reads the purge anchor: start with one there.
         first = self.cases[State.RECEIVED].reference
@@ -80,7 +84,7 @@ class Office:
             {"respondent": "district_office"}, {"received_from": str(today - timedelta(days=1)),
                                                 "received_to": str(today)},
             {"reference": self.cases[State.SCREENING].reference},
-            {"email": "minji.kim@example.org"}, {"view": "overdue", "right": "disability"},
+            {"view": "overdue", "right": "disability"},
             {"after": queues._cursor(newest, False)},
         ]  # fmt: skip
         return [f"{queue}?{urlencode(q)}" if q else queue for q in queries]

@@ -21,6 +21,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import people as person_search
 from cases import queues
 from cases import transitions as t
 from cases.management.commands._seeding import Staffing, seed_staff
@@ -248,7 +249,7 @@ def test_dates_are_inclusive_days_in_the_office_time_zone(seeded):
     )
 
 
-def test_reference_and_email_find_exactly_their_cases(seeded):
+def test_a_reference_finds_exactly_its_case(seeded):
     boss, investigator = seeded.ombudsperson, seeded.investigators[0]
     everything = known_cases()
     theirs = next(c for c in everything if investigator.pk in c.granted)
@@ -256,15 +257,21 @@ def test_reference_and_email_find_exactly_their_cases(seeded):
     assert walk(boss, queues.Filters(reference=theirs.reference)) == [theirs.pk]
     assert walk(investigator, queues.Filters(reference=theirs.reference)) == [theirs.pk]
     assert walk(investigator, queues.Filters(reference=others.reference)) == []
+
+
+@pytest.mark.parametrize("role", ["ombudsperson", "intake", "investigator"])
+def test_a_person_search_finds_their_cases_among_those_one_may_see(seeded, role):
     counts: dict[str, int] = {}
-    for case in everything:
+    for case in known_cases():
         for email in case.emails - {""}:
             counts[email] = counts.get(email, 0) + 1
     shared = max(counts, key=lambda e: (counts[e], e))
     assert counts[shared] >= 2  # the seeder's returning petitioners
-    wanted = expected(boss, "ombudsperson", keep=lambda c: shared in c.emails)
-    assert walk(boss, queues.Filters(email=shared.upper())) == wanted
-    assert walk(boss, queues.Filters(email="nobody@example.org")) == []
+    user = people(seeded)[role]
+    wanted = expected(user, role, keep=lambda c: shared in c.emails)
+    found = person_search.cases_of(user, email=f" {shared.upper()} ")
+    assert sorted(found.values_list("pk", flat=True)) == sorted(wanted)
+    assert not person_search.cases_of(user, email="nobody@example.org").exists()
 
 
 def test_investigators_never_see_unassigned_cases(seeded):
