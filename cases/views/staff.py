@@ -30,6 +30,7 @@ from cases import access, actions, attachments, news, people, queues, selectors,
 from cases import transitions as t
 from cases.models import Channel
 from cases.staff_forms import VIEW_LABELS, PersonSearchForm, QueueFilterForm, StaffComplaintForm
+from cases.views import carry
 from ombuds.accesslog import AccessAction, record_access
 from ombuds.auth import staff_required
 from ombuds.roles import Role, roles_of
@@ -96,8 +97,13 @@ def search(request: HttpRequest) -> HttpResponse:
 
     A POST, so that the terms reach neither a URL nor a server log; the results are the cases
     this member may see; each search is access-logged with the fields used, never the terms."""
+    if (language := carry.switch_requested(request)) is not None:  # nothing searched
+        carry.activate(request, language)
+        typed = carry.typed(PersonSearchForm.base_fields, request.POST)
+        again = {"form": PersonSearchForm(initial=typed), "carry_form": carry.FORM_ID}
+        return carry.remember(_no_store(render(request, "staff/search.html", again)), language)
     form = PersonSearchForm(request.POST or None)
-    context: dict[str, Any] = {"form": form, "rows": None}
+    context: dict[str, Any] = {"form": form, "rows": None, "carry_form": carry.FORM_ID}
     if request.method == "POST" and form.is_valid():
         found = people.cases_of(request.user, **form.cleaned_data)
         context["rows"], context["more"] = queues.listed(found, people.CASES_LIMIT)
@@ -127,7 +133,8 @@ def _action_page(
     request: HttpRequest, case: Any, name: str, form: Any, status: int = HTTPStatus.OK, **extra: Any
 ) -> HttpResponse:
     spec = actions.STAFF_ACTIONS[name]
-    context = {"case": case, "action": name, "spec": spec, "form": form, **extra}
+    context = {"case": case, "action": name, "spec": spec, "form": form,
+               "carry_form": carry.FORM_ID, **extra}  # fmt: skip
     return _no_store(render(request, "staff/action.html", context, status=status))
 
 
@@ -146,6 +153,11 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     if not actions.may(request.user, action, case):
         return render(request, "staff/not_allowed.html", {"case": case},
                       status=HTTPStatus.FORBIDDEN)  # fmt: skip
+    if (language := carry.switch_requested(request)) is not None:
+        carry.activate(request, language)  # the same form, in that language, as typed
+        typed = carry.typed(spec.form(case=case).fields, request.POST)
+        again = _action_page(request, case, action, spec.form(initial=typed, case=case))
+        return carry.remember(again, language)
     form = spec.form(request.POST or None, case=case)
     if request.method != "POST" or not form.is_valid():
         return _action_page(request, case, action, form)
@@ -217,14 +229,21 @@ def register(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     if not roles & {Role.INTAKE_OFFICER, Role.OMBUDSPERSON}:
         return render(request, "staff/not_allowed.html", status=HTTPStatus.FORBIDDEN)
-    own_motion = Role.OMBUDSPERSON in roles
+    own_motion, page = Role.OMBUDSPERSON in roles, "staff/register.html"
+    lost = [f.name for f in request.FILES.getlist("evidence")]
     if request.method != "POST":
         form = StaffComplaintForm(initial={"submission": uuid.uuid4()}, own_motion=own_motion)
-        return _no_store(render(request, "staff/register.html", {"form": form}))
+        return _no_store(render(request, page, {"form": form, "carry_form": carry.FORM_ID}))
+    if (language := carry.switch_requested(request)) is not None:
+        carry.activate(request, language)
+        typed = carry.typed(StaffComplaintForm.base_fields, request.POST)
+        form = StaffComplaintForm(initial=typed, own_motion=own_motion)
+        context = {"form": form, "carry_form": carry.FORM_ID, "lost_files": lost}
+        return carry.remember(_no_store(render(request, page, context)), language)
     form = StaffComplaintForm(request.POST, request.FILES, own_motion=own_motion)
     if not form.is_valid():
-        lost = [f.name for f in request.FILES.getlist("evidence")]
-        return _no_store(render(request, "staff/register.html", {"form": form, "lost_files": lost}))
+        context = {"form": form, "lost_files": lost, "carry_form": carry.FORM_ID}
+        return _no_store(render(request, page, context))
     try:
         filed = services.case_file(
             data=form.cleaned_data, evidence=form.cleaned_data["evidence"],
