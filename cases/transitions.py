@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
-from cases.actions import STAFF_ACTIONS, StaffAction, may
+from cases.actions import STAFF_ACTIONS, StaffAction, may, notice_context
 from cases.effects import RecommendationDraft, Step
 from cases.models import Case, CaseEvent
 from cases.services import _locked, petitioner_email
@@ -64,7 +64,7 @@ def _record(case: Case, step: Step, action: StaffAction, arguments: dict[str, An
             action.notice,
             to=petitioner_email(case),
             language=case.language,
-            context={"reference": case.reference},
+            context=notice_context(action.notice, case),
             data_key=case.data_key,
         )
     return event

@@ -4,6 +4,7 @@ declaration says reaches the services, the notifications and both timelines."""
 from __future__ import annotations
 
 import ast
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from cases import actions, texts
 from cases import transitions as t
 from cases.actions import EVENTS, STAFF_ACTIONS, ActionName, StaffAction
 from cases.models import Case, State
+from notifications.events import CONTEXT
 from notifications.events import Event as Notice
 from notifications.models import Notification
 from tests import factories
@@ -46,6 +48,14 @@ def test_what_the_petitioner_reads_is_what_they_are_mailed() -> None:
             assert (event.told is None) == (event.notice is None), event.name
 
 
+def test_every_notice_gets_the_context_it_declares() -> None:
+    """notify() refuses any other context: each notice the registry queues builds exactly it."""
+    queued = {event.notice for event in EVENTS.values() if event.notice}
+    assert queued <= set(Notice)
+    assert set(actions.NOTICE_CONTEXT) == {notice for notice in CONTEXT if notice in queued}
+    assert Notice.FOLLOW_UP not in queued  # scheduled after a decision, not an action's
+
+
 def test_a_declaration_names_its_transition_or_its_states() -> None:
     settle, note = STAFF_ACTIONS["settle"], STAFF_ACTIONS["note"]
     with pytest.raises(ValueError, match="bear the action's name"):
@@ -65,7 +75,7 @@ def test_a_told_action_queues_its_notice_and_a_staff_only_one_nothing(staff: Any
     queued = Notification.objects.order_by("pk").last()
     assert queued is not None
     assert Notification.objects.count() == before + 1
-    assert queued.event == STAFF_ACTIONS["start_mediation"].notice == "case_updated"
+    assert queued.event == STAFF_ACTIONS["start_mediation"].notice == "mediation_started"
     events = list(case.events.order_by("pk").values_list("action", "public"))
     assert events[-2:] == [("note", False), ("start_mediation", True)]
 
@@ -129,3 +139,31 @@ def test_notifications_never_import_cases() -> None:
     assert "notifications" in settings.INSTALLED_APPS or any(
         app.startswith("notifications") for app in settings.INSTALLED_APPS
     )
+
+
+def _last_notice(case: Case) -> tuple[str, dict[str, Any]]:
+    notification = Notification.objects.order_by("pk").last()
+    assert notification is not None
+    assert notification.context["reference"] == case.reference
+    return notification.event, notification.context
+
+
+def test_the_notices_carry_what_happened(staff: Any) -> None:
+    case = staff.case_in(State.SCREENING)
+    t.case_act(case=case, step=staff.step(case, staff.ombudsperson), action="transfer",
+               body="National Human Rights Commission", reference="NHRCK-7")  # fmt: skip
+    assert _last_notice(case)[1] == {"reference": case.reference,
+                                     "body": "National Human Rights Commission",
+                                     "body_reference": "NHRCK-7"}  # fmt: skip
+    case = staff.case_in(State.INVESTIGATION)
+    new_due = case.due_date + timedelta(days=30)
+    step = staff.step(case, staff.ombudsperson, message="A site visit is needed.")
+    t.case_act(case=case, step=step, action="extend", new_due=new_due)
+    due = {"reference": case.reference, "due": new_due.isoformat()}
+    assert _last_notice(case) == ("deadline_extended", due)
+    case = staff.case_in(State.MONITORING)  # one recommendation, upheld
+    assert _last_notice(case)[1]["recommendations"] == 1
+    case.recommendations.update(response="implemented")
+    t.case_act(case=case, step=staff.step(case, staff.ombudsperson), action="close_monitoring")
+    counts = {"reference": case.reference, "implemented": 1, "not_implemented": 0}
+    assert _last_notice(case) == ("monitoring_closed", counts)
