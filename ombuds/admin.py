@@ -79,7 +79,7 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Access"), {"fields": ("is_active", "groups")}),
+        (_("Access"), {"fields": ("is_active", "role_names")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     list_display = (
@@ -87,10 +87,9 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
         "last_login",
     )  # fmt: skip
     list_filter = ("is_active", RoleFilter)
-    filter_horizontal = ("groups",)
     # Roles change only through the two-person rule (ombuds.duties, /staff/duties/): here they
-    # are shown, never edited, for anyone.
-    readonly_fields = ("last_login", "date_joined", "groups")
+    # are shown, never edited, for anyone; by their translated names, never their group codes.
+    readonly_fields = ("last_login", "date_joined", "role_names")
     actions = ["request_second_factor_reset"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
@@ -125,14 +124,6 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
         if request.method == "POST" and response.status_code == HTTPStatus.FOUND:
             duties.password_reset_used(allowed, by=request.user)  # type: ignore[arg-type]
         return response
-
-    def formfield_for_manytomany(
-        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> ModelMultipleChoiceField[Any] | None:
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and db_field.name == "groups":
-            field.label_from_instance = role_label  # type: ignore[method-assign,assignment]
-        return field
 
     @admin.display(description=_("Roles"))
     def role_names(self, obj: User) -> str:
