@@ -11,7 +11,7 @@ template database on PostgreSQL). Then it measures every size, with django.test.
 signed-in staff members with a verified second factor (as tests/conftest.sign_in does):
 
 - the case list: first page, a deep page (the `after` cursor of the case halfway down the
-  member's list), a state filter and `view=overdue`;
+  member's list), a state filter, `view=overdue` and `view=news` (new information);
 - the case page (which also appends an access-log row), over a few of the member's cases in
   each state;
 
@@ -130,6 +130,7 @@ def pages(user: Any, state: str) -> dict[str, list[str]]:
         ],
         f"list: state={state}": [f"{queue}?state={state}"],
         "list: view=overdue": [f"{queue}?view=overdue"],
+        "list: view=news": [f"{queue}?view=news"],
         "case page": [reverse("staff:case", args=[ref]) for ref in sample(user)],
     }
 

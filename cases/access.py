@@ -1,4 +1,5 @@
-"""Who may see a case and who may do what with it (DESIGN.md §3).
+"""Who may see a case (docs/design.md §3); who may do what with it is declared per action in
+the action registry (cases.actions), which reads `can_view` and `is_assigned` from here.
 
 - intake officers see cases in received / screening / awaiting_supplement;
 - investigators see only the cases they hold the `work_on_case` object permission for;
@@ -37,7 +38,6 @@ from cases.models import (
     Case,
     CaseUserObjectPermission,
     Recusal,
-    State,
 )
 from ombuds.roles import Role, roles_of
 
@@ -45,48 +45,6 @@ WORK_PERMISSION = "work_on_case"
 _CODE = re.compile(r"[a-z_]+")
 
 INTAKE, INVESTIGATOR, OMBUDSPERSON = Role.INTAKE_OFFICER, Role.INVESTIGATOR, Role.OMBUDSPERSON
-
-# Which roles may take each action; the case's state decides the rest (django-fsm sources).
-ACTION_ROLES: dict[str, set[str]] = {
-    "start_screening": {INTAKE, OMBUDSPERSON},
-    "request_supplement": {INTAKE, OMBUDSPERSON},
-    "resume_screening": {INTAKE, OMBUDSPERSON},
-    "close_not_supplemented": {INTAKE, OMBUDSPERSON},
-    "propose_assignment": {INTAKE},
-    "accept": {OMBUDSPERSON},
-    "declare_inadmissible": {OMBUDSPERSON},
-    "transfer": {OMBUDSPERSON},
-    "withdraw": {INTAKE, INVESTIGATOR, OMBUDSPERSON},
-    "start_mediation": {INVESTIGATOR},
-    "end_mediation": {INVESTIGATOR},
-    "settle": {INVESTIGATOR},
-    "submit_findings": {INVESTIGATOR},
-    "request_reply": {INVESTIGATOR, OMBUDSPERSON},
-    "return_to_investigation": {OMBUDSPERSON},
-    "dismiss": {OMBUDSPERSON},
-    "uphold": {OMBUDSPERSON},
-    "record_response": {INVESTIGATOR, OMBUDSPERSON},
-    "close_monitoring": {OMBUDSPERSON},
-    "reopen": {OMBUDSPERSON},
-    "assign": {OMBUDSPERSON},
-    "extend": {OMBUDSPERSON},
-    "note": {INTAKE, INVESTIGATOR, OMBUDSPERSON},
-    "recuse": {INTAKE, INVESTIGATOR, OMBUDSPERSON},
-}
-
-
-# Actions that do not change the state, and the states in which they make sense.
-OPEN_STATES = set(State.values) - {State.CLOSED}
-ACTION_STATES: dict[str, set[str]] = {
-    "propose_assignment": {State.SCREENING},
-    "assign": {State.INVESTIGATION, State.MEDIATION, State.DELIBERATION, State.MONITORING},
-    "request_reply": {State.INVESTIGATION, State.MEDIATION},
-    "record_response": {State.MONITORING},
-    "extend": OPEN_STATES - {State.MONITORING},
-    "note": set(State.values),
-    "recuse": set(State.values),
-}
-TRANSITIONS = set(ACTION_ROLES) - set(ACTION_STATES)
 
 
 class Among(Expression):
@@ -235,6 +193,19 @@ def assigned_deadlines(user: Any) -> QuerySet[Case] | None:
     return mine.exclude(_recused(user))
 
 
+def assigned_news(user: Any) -> QuerySet[Case] | None:
+    """For a member who sees cases only through their assignments (an investigator): the cases
+    of `visible_cases` holding news (cases.news), found through the assignment so that the list
+    walks `case_assignee_news` (assigned_to, received_at, id WHERE news_since IS NOT NULL),
+    newest first, checking the permission case by case (`_holds`), as `assigned_deadlines`
+    does: walking all of their permission rows for the few cases with news would read
+    thousands. None for anyone else."""
+    if not sees_only_assigned(user):
+        return None
+    mine = Case.objects.filter(_holds(user), assigned_to=user, news_since__isnull=False)
+    return mine.exclude(_recused(user))
+
+
 def assigned_cases(user: Any, where: Q | None = None) -> QuerySet[Case] | None:
     """For a member who sees cases only through their assignments (an investigator): the
     cases of `visible_cases`, joined to the member's own permission rows as `permission`, so
@@ -289,18 +260,6 @@ def can_view(user: Any, case: Case) -> bool:
     if INTAKE in roles and case.state in INTAKE_STATES:
         return True
     return INVESTIGATOR in roles and is_assigned(user, case)
-
-
-def may(user: Any, action: str, case: Case) -> bool:
-    """May `user` take `action` on `case`, as far as roles go (the state is django-fsm's part)."""
-    if not can_view(user, case):
-        return False
-    if action in ACTION_STATES and case.state not in ACTION_STATES[action]:
-        return False
-    roles = roles_of(user) & ACTION_ROLES.get(action, set())
-    if roles == {INVESTIGATOR}:
-        return is_assigned(user, case)
-    return bool(roles)
 
 
 def access_case(user: Any, reference: str) -> Case:

@@ -6,7 +6,6 @@ identity, contact details, narrative, notes, messages and files are sealed (`omb
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -85,17 +84,6 @@ class RespondentBody(models.Model):
         return self.name_ko
 
 
-def allowed(action: str) -> Callable[[Any, Any], bool]:
-    """A django-fsm `permission` hook deferring to the access policy (cases.access)."""
-
-    def check(case: Case, user: Any) -> bool:
-        from cases import access
-
-        return access.may(user, action, case)
-
-    return check
-
-
 class Case(ConcurrentTransitionMixin, SealedModel):
     reference = models.CharField(_("case reference"), max_length=16, unique=True)
     access_key_hash = models.CharField(max_length=64)
@@ -141,6 +129,9 @@ class Case(ConcurrentTransitionMixin, SealedModel):
     reply_due = models.DateField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     follow_up_due = models.DateField(null=True, blank=True)
+    # Since when the case holds something the staff working it have not opened yet (information
+    # or evidence from the petitioner): the case is "new" to them until one of them opens it.
+    news_since = models.DateTimeField(null=True, blank=True)
 
     # Retention (cases.retention): a legal hold keeps a closed case past its retention period;
     # erasure destroys its data key and its personal data, and keeps its coded fields.
@@ -170,6 +161,17 @@ class Case(ConcurrentTransitionMixin, SealedModel):
                 condition=models.Q(state__in=INTAKE_PROCESSING),
                 name="case_intake_due",
             ),
+            # The "new information" list: a walk of the few cases with news, newest first.
+            models.Index(
+                fields=["received_at", "id"],
+                condition=models.Q(news_since__isnull=False),
+                name="case_news_keyset",
+            ),
+            models.Index(
+                fields=["assigned_to", "received_at", "id"],
+                condition=models.Q(news_since__isnull=False),
+                name="case_assignee_news",
+            ),
         ]
         permissions = [("work_on_case", "Can work on the case as its investigator")]
 
@@ -194,8 +196,10 @@ class Case(ConcurrentTransitionMixin, SealedModel):
     def petitioner_may_withdraw(self) -> bool:
         return can_proceed(self.withdraw)
 
-    # The workflow (DESIGN.md §2). Transitions only set fields in memory: services save them,
-    # record the event and queue notifications in one transaction (cases.transitions).
+    # The workflow (docs/design.md §2). Transitions only set fields in memory: services save
+    # them, record the event and queue notifications in one transaction (cases.transitions).
+    # Who may take each one is declared with it in the action registry (cases.actions), which
+    # checks the permission before calling the method: these declare only states and conditions.
 
     def _pause(self, today: date) -> None:
         self.paused_since = today
@@ -218,28 +222,16 @@ class Case(ConcurrentTransitionMixin, SealedModel):
         answers = list(self.recommendations.values_list("response", flat=True))
         return bool(answers) and all(answers)
 
-    @transition(
-        state, source=State.RECEIVED, target=State.SCREENING, permission=allowed("start_screening")
-    )
+    @transition(state, source=State.RECEIVED, target=State.SCREENING)
     def start_screening(self) -> None:
         self.acknowledged_at = timezone.now()
 
-    @transition(
-        state,
-        source=State.SCREENING,
-        target=State.AWAITING_SUPPLEMENT,
-        permission=allowed("request_supplement"),
-    )
+    @transition(state, source=State.SCREENING, target=State.AWAITING_SUPPLEMENT)
     def request_supplement(self, *, today: date) -> None:
         self.supplement_due = clocks.add_business_days(today, clocks.SUPPLEMENT_BUSINESS_DAYS)
         self._pause(today)
 
-    @transition(
-        state,
-        source=State.AWAITING_SUPPLEMENT,
-        target=State.SCREENING,
-        permission=allowed("resume_screening"),
-    )
+    @transition(state, source=State.AWAITING_SUPPLEMENT, target=State.SCREENING)
     def resume_screening(self, *, today: date) -> None:
         self.supplement_due = None
         self._resume(today)
@@ -249,87 +241,55 @@ class Case(ConcurrentTransitionMixin, SealedModel):
         source=State.AWAITING_SUPPLEMENT,
         target=State.CLOSED,
         conditions=[supplement_overdue],  # type: ignore[list-item]
-        permission=allowed("close_not_supplemented"),
     )
     def close_not_supplemented(self) -> None:
         self._close(Outcome.NOT_SUPPLEMENTED)
 
-    @transition(
-        state, source=State.SCREENING, target=State.INVESTIGATION, permission=allowed("accept")
-    )
+    @transition(state, source=State.SCREENING, target=State.INVESTIGATION)
     def accept(self, *, investigator: User) -> None:
         self.assigned_to = investigator
 
-    @transition(
-        state,
-        source=State.SCREENING,
-        target=State.CLOSED,
-        permission=allowed("declare_inadmissible"),
-    )
+    @transition(state, source=State.SCREENING, target=State.CLOSED)
     def declare_inadmissible(self, *, reason: str) -> None:
         self.outcome_reason = reason
         self._close(Outcome.INADMISSIBLE)
 
-    @transition(state, source=State.SCREENING, target=State.CLOSED, permission=allowed("transfer"))
+    @transition(state, source=State.SCREENING, target=State.CLOSED)
     def transfer(self, *, body: str, reference: str) -> None:
         self.transferred_to, self.transfer_reference = body, reference
         self._close(Outcome.TRANSFERRED)
 
-    @transition(state, source=WITHDRAWABLE, target=State.CLOSED, permission=allowed("withdraw"))
+    @transition(state, source=WITHDRAWABLE, target=State.CLOSED)
     def withdraw(self) -> None:
         self._close(Outcome.WITHDRAWN)
 
-    @transition(
-        state,
-        source=State.INVESTIGATION,
-        target=State.MEDIATION,
-        permission=allowed("start_mediation"),
-    )
+    @transition(state, source=State.INVESTIGATION, target=State.MEDIATION)
     def start_mediation(self, *, today: date) -> None:
         self._pause(today)
 
-    @transition(
-        state,
-        source=State.MEDIATION,
-        target=State.INVESTIGATION,
-        permission=allowed("end_mediation"),
-    )
+    @transition(state, source=State.MEDIATION, target=State.INVESTIGATION)
     def end_mediation(self, *, today: date) -> None:
         self._resume(today)
 
-    @transition(state, source=State.MEDIATION, target=State.CLOSED, permission=allowed("settle"))
+    @transition(state, source=State.MEDIATION, target=State.CLOSED)
     def settle(self) -> None:
         self._close(Outcome.SETTLED)
 
-    @transition(
-        state,
-        source=State.INVESTIGATION,
-        target=State.DELIBERATION,
-        permission=allowed("submit_findings"),
-    )
+    @transition(state, source=State.INVESTIGATION, target=State.DELIBERATION)
     def submit_findings(self) -> None:
         pass
 
-    @transition(
-        state,
-        source=State.DELIBERATION,
-        target=State.INVESTIGATION,
-        permission=allowed("return_to_investigation"),
-    )
+    @transition(state, source=State.DELIBERATION, target=State.INVESTIGATION)
     def return_to_investigation(self) -> None:
         pass
 
-    @transition(
-        state, source=State.DELIBERATION, target=State.CLOSED, permission=allowed("dismiss")
-    )
+    @transition(state, source=State.DELIBERATION, target=State.CLOSED)
     def dismiss(self, *, today: date) -> None:
         self.decided_at = timezone.now()
         self.follow_up_due = clocks.after_days(today, clocks.FOLLOW_UP_DAYS)
         self._close(Outcome.DISMISSED)
 
-    @transition(
-        state, source=State.DELIBERATION, target=State.MONITORING, permission=allowed("uphold")
-    )
+    @transition(state, source=State.DELIBERATION, target=State.MONITORING)
     def uphold(self, *, today: date) -> None:
         self.outcome = Outcome.UPHELD
         self.decided_at = timezone.now()
@@ -340,12 +300,11 @@ class Case(ConcurrentTransitionMixin, SealedModel):
         source=State.MONITORING,
         target=State.CLOSED,
         conditions=[every_recommendation_answered],  # type: ignore[list-item]
-        permission=allowed("close_monitoring"),
     )
     def close_monitoring(self) -> None:
         self.closed_at = timezone.now()
 
-    @transition(state, source=State.CLOSED, target=State.SCREENING, permission=allowed("reopen"))
+    @transition(state, source=State.CLOSED, target=State.SCREENING)
     def reopen(self, *, today: date) -> None:
         self.outcome = self.outcome_reason = ""
         self.closed_at = self.decided_at = None
@@ -385,8 +344,13 @@ class Person(SealedModel):
     role = models.CharField(max_length=10, choices=Role.choices)
     name = SealedTextField()
     email = SealedTextField()
-    email_index = models.CharField(max_length=32, blank=True, db_index=True)
     phone = SealedTextField()
+    # Keyed HMAC blind indexes of the normalised name, phone and email, for exact search
+    # (cases.people): never the values themselves. `index_version` names the rules they follow.
+    name_index = models.CharField(max_length=32, blank=True, db_index=True)
+    phone_index = models.CharField(max_length=32, blank=True, db_index=True)
+    email_index = models.CharField(max_length=32, blank=True, db_index=True)
+    index_version = models.PositiveSmallIntegerField(default=0)
     address = SealedTextField()
     relationship = SealedTextField()
 
@@ -412,6 +376,11 @@ class CaseEvent(SealedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     action = models.CharField(max_length=32)
+    # The investigator an assignment event names (proposed, accepted, reassigned): coded, so that
+    # the timeline says who in the reader's language, and acceptance starts from the proposal.
+    investigator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)  # the case's version after this event
     from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=State.choices, blank=True)

@@ -18,11 +18,10 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 
 from cases import access, clocks
-from cases.models import PROCESSING, Case, CaseTag, Outcome, Person, RespondentType, Right, State
-from ombuds import crypto
+from cases.models import PROCESSING, Case, CaseTag, Outcome, RespondentType, Right, State
 
 PAGE_SIZE = 25
-VIEWS = ("all", "new", "mine", "unassigned", "due_soon", "overdue")
+VIEWS = ("all", "new", "news", "mine", "unassigned", "due_soon", "overdue")
 # An investigator's lists, newest first, in the order of their own permission rows (the
 # `grant_newest` index; access.assigned_cases).
 GRANT_ORDER = ("-permission__received_at", "-permission__content_object_id")
@@ -38,7 +37,6 @@ class Filters:
     received_from: date | None = None
     received_to: date | None = None
     reference: str = ""
-    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +52,8 @@ def _by_due(view: str) -> bool:
 def _view(rows: QuerySet[Case], user: Any, view: str, today: date) -> QuerySet[Case]:
     if view == "new":
         return rows.filter(state=State.RECEIVED)
+    if view == "news":  # the condition of the partial indexes case_news_keyset, case_assignee_news
+        return rows.filter(news_since__isnull=False)
     if view == "mine":
         return rows.filter(assigned_to=user)
     if view == "unassigned":
@@ -81,10 +81,6 @@ def _filter(rows: QuerySet[Case], f: Filters) -> QuerySet[Case]:
         rows = rows.filter(received_at__date__lte=f.received_to)
     if f.reference:
         rows = rows.filter(reference=f.reference)
-    if f.email:
-        index = crypto.blind_index(f.email, purpose="email")
-        people = Person.objects.filter(case=OuterRef("pk"), email_index=index)
-        rows = rows.filter(Exists(people))
     return rows
 
 
@@ -124,6 +120,7 @@ class Row:
     respondent: str
     rights: str
     investigator: str
+    news: bool = False  # holds information the staff working it have not opened (cases.news)
 
 
 @functools.cache
@@ -162,6 +159,7 @@ def _rows(found: list[dict[str, Any]], today: date) -> list[Row]:
                 respondent=respondent_label.get(row["respondent_type"], ""),
                 rights=", ".join(rights[row["pk"]]),
                 investigator=row["assigned_to__username"] or "",
+                news=row["news_since"] is not None,
             )
         )
     return rows
@@ -178,12 +176,27 @@ def _deadlines(user: Any) -> QuerySet[Case]:
     return access.visible_cases(user, states=PROCESSING)
 
 
+COLUMNS = (
+    "pk", "reference", "state", "outcome", "respondent_type", "received_at", "due_date",
+    "assigned_to__username", "news_since",
+)  # fmt: skip
+
+
+def listed(rows: QuerySet[Case], limit: int) -> tuple[list[Row], bool]:
+    """The first `limit` of these cases, newest first, as queue rows; and whether there are more."""
+    found = list(rows.order_by("-received_at", "-pk").values(*COLUMNS)[: limit + 1])
+    return _rows(found[:limit], timezone.localdate()), len(found) > limit
+
+
 def case_queue(*, user: Any, filters: Filters, cursor: str = "", today: date | None = None) -> Page:
     today = today or timezone.localdate()
     by_due = _by_due(filters.view)
     if by_due:
         order = ("due_date", "pk")
         rows, after = _deadlines(user), _after(cursor, order)
+    elif filters.view == "news" and (mine := access.assigned_news(user)) is not None:
+        order = ("-received_at", "-pk")
+        rows, after = mine, _after(cursor, order)
     elif (mine := access.assigned_cases(user, where=_after(cursor, GRANT_ORDER))) is not None:
         # The keyset condition went in with the join it is on (a later filter() call would
         # join the permission table a second time).
@@ -192,11 +205,7 @@ def case_queue(*, user: Any, filters: Filters, cursor: str = "", today: date | N
         order = ("-received_at", "-pk")
         rows, after = access.visible_cases(user), _after(cursor, order)
     rows = _filter(_view(rows, user, filters.view, today), filters).filter(after)
-    columns = (
-        "pk", "reference", "state", "outcome", "respondent_type", "received_at", "due_date",
-        "assigned_to__username",
-    )  # fmt: skip
-    found = list(rows.order_by(*order).values(*columns)[: PAGE_SIZE + 1])
+    found = list(rows.order_by(*order).values(*COLUMNS)[: PAGE_SIZE + 1])
     more = len(found) > PAGE_SIZE
     found = found[:PAGE_SIZE]
     return Page(cases=_rows(found, today), next_cursor=_cursor(found[-1], by_due) if more else "")

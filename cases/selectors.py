@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from cases import receipts
+from cases.action_names import ActionName
 from cases.models import (
     Attachment,
     Case,
@@ -17,6 +18,7 @@ from cases.models import (
     Recommendation,
     RespondentBody,
     Right,
+    State,
     VulnerableGroup,
 )
 
@@ -65,21 +67,39 @@ class StaffCasePage:
     attachments: list[Attachment]
     recommendations: list[Recommendation]
     respondent_body: RespondentBody | None  # the office's coding (one query, coded or not)
+    supplement: CaseEvent | None = None  # what the petitioner sent since they were asked
+
+    @property
+    def supplement_arrived(self) -> bool:
+        return self.supplement is not None
+
+
+def _supplement(case: Case, events: list[CaseEvent]) -> CaseEvent | None:
+    """While awaiting a supplement: the petitioner's first addition since it was asked for."""
+    if case.state != State.AWAITING_SUPPLEMENT:
+        return None
+    asked = [i for i, e in enumerate(events) if e.action == ActionName.REQUEST_SUPPLEMENT]
+    after = events[asked[-1] + 1 :] if asked else []
+    return next((e for e in after if e.action == ActionName.INFORMATION_ADDED), None)
 
 
 def staff_case_page(case: Case) -> StaffCasePage:
     """Everything the staff case page shows, in a fixed number of queries."""
     tags = list(case.tags.values_list("kind", "code"))
+    events = list(
+        case.events.select_related("data_key", "actor", "investigator").order_by("created_at", "pk")
+    )
     return StaffCasePage(
         case=case,
         people=list(case.people.select_related("data_key").order_by("pk")),
         rights=[Right(code).label for kind, code in tags if kind == CaseTag.Kind.RIGHT],
         groups=[VulnerableGroup(code).label for kind, code in tags if kind == CaseTag.Kind.GROUP],
-        events=list(case.events.select_related("data_key", "actor").order_by("created_at", "pk")),
+        events=events,
         attachments=list(case.attachments.select_related("data_key").order_by("uploaded_at")),
         recommendations=list(case.recommendations.select_related("data_key").order_by("pk")),
         # filter(), not get(): one query, coded or not
         respondent_body=RespondentBody.objects.filter(id=case.respondent_body_id).first(),  # type: ignore[misc]
+        supplement=_supplement(case, events),
     )
 
 

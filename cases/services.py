@@ -14,7 +14,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
-from cases import attachments, receipts
+from cases import attachments, news, receipts
+from cases.actions import ActionName
 from cases.models import (
     Attachment,
     Case,
@@ -25,6 +26,8 @@ from cases.models import (
     Person,
     State,
 )
+from cases.people import indexes as person_indexes
+from notifications.events import Event as Notice
 from notifications.models import Suppression
 from notifications.services import notify, suppress
 from ombuds import crypto
@@ -89,8 +92,10 @@ def _people(case: Case, data: dict[str, Any]) -> list[Person]:
             role=Person.Role.PETITIONER,
             name=data["name"],
             email=data.get("email", ""),
-            email_index=crypto.blind_index(data.get("email", ""), purpose="email"),
             phone=data.get("phone", ""),
+            **person_indexes(
+                name=data["name"], phone=data.get("phone", ""), email=data.get("email", "")
+            ),
             address=data.get("address", ""),
             relationship=data.get("relationship", ""),
         )
@@ -103,6 +108,7 @@ def _people(case: Case, data: dict[str, Any]) -> list[Person]:
                 role=Person.Role.VICTIM,
                 name=data["victim_name"],
                 address=data.get("victim_contact", ""),
+                **person_indexes(name=data["victim_name"]),
             )
         )
     return people
@@ -158,14 +164,14 @@ def _stored(
                 ]
             )
             Person.objects.bulk_create(_people(case, data))
-            event = _event(case, action="filed", actor=actor)
+            event = _event(case, action=ActionName.FILED, actor=actor)
             source = Attachment.Source.STAFF if actor else Attachment.Source.PETITIONER
             _store_evidence(case, evidence, event=event, source=source, written=written)
             if data.get("no_email_updates") and data.get("email"):
                 index = crypto.blind_index(data["email"], purpose="email")
                 suppress(index, reason=Suppression.Reason.OPTED_OUT)
             notify(
-                "case_received",
+                Notice.CASE_RECEIVED,
                 to=data.get("email", ""),
                 language=case.language,
                 context={"reference": case.reference},
@@ -263,8 +269,9 @@ def case_add_information(*, case: Case, message: str, evidence: Evidence = ()) -
             if not case.is_open:
                 raise CaseClosed(case.reference)
             case.version += 1
-            case.save(update_fields=["version"])
-            event = _event(case, action="information_added", message=message)
+            news.arrived(case)
+            case.save(update_fields=["version", "news_since"])
+            event = _event(case, action=ActionName.INFORMATION_ADDED, message=message)
             _store_evidence(
                 case, evidence, event=event, source=Attachment.Source.PETITIONER, written=written
             )
@@ -282,9 +289,9 @@ def case_withdraw_by_petitioner(*, case: Case, reason: str) -> Case:
         case.withdraw()
         case.version += 1
         case.save(update_fields=["state", "outcome", "closed_at", "paused_since", "version"])
-        _event(case, action="withdrawn", from_state=from_state, message=reason)
+        _event(case, action=ActionName.WITHDRAWN, from_state=from_state, message=reason)
         notify(
-            "case_withdrawn",
+            Notice.CASE_WITHDRAWN,
             to=petitioner_email(case),
             language=case.language,
             context={"reference": case.reference},

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases import queues
+from cases.action_names import ActionName
+from cases.effects import RecommendationDraft
 from cases.forms import MAX_TEXT, ComplaintForm, FixedChoiceField, TextField
 from cases.models import (
     Case,
@@ -27,6 +29,7 @@ from ombuds.widgets import PlainSelect
 VIEW_LABELS = {
     "all": _("All my cases"),
     "new": _("New complaints"),
+    "news": _("New information"),
     "mine": _("Assigned to me"),
     "unassigned": _("Unassigned"),
     "due_soon": _("Due soon"),
@@ -58,7 +61,6 @@ class QueueFilterForm(forms.Form):
     received_to = forms.DateField(label=_("Received until"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
     reference = forms.CharField(label=_("Case reference"), required=False, max_length=40)
-    email = forms.EmailField(label=_("Petitioner email"), required=False)
 
     def filters(self) -> queues.Filters:
         from cases.receipts import normalise_reference
@@ -73,8 +75,28 @@ class QueueFilterForm(forms.Form):
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),
             reference=normalise_reference(data.get("reference", "")),
-            email=data.get("email", ""),
         )
+
+
+class PersonSearchForm(forms.Form):
+    """Exact terms, any of them; never sent in a URL (the form is POSTed)."""
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=100,
+                           widget=forms.TextInput(attrs={"autocomplete": "off"}))  # fmt: skip
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=40,
+                            widget=forms.TextInput(attrs={"autocomplete": "off"}))  # fmt: skip
+    email = forms.CharField(label=_("Email"), required=False, max_length=254,
+                            widget=forms.TextInput(attrs={"autocomplete": "off"}))  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(name) for name in self.fields):
+            raise ValidationError(_("Enter a name, a phone number or an email address."))
+        return data
+
+    def used(self) -> list[str]:
+        """The fields searched on (their names, never their values: the access log)."""
+        return [name for name in self.fields if self.cleaned_data.get(name)]
 
 
 def investigators_for(case: Case) -> Any:
@@ -137,15 +159,20 @@ class InvestigatorForm(ActionForm):
         return {"investigator": self.cleaned_data["investigator"]}
 
 
-class ProposeForm(InvestigatorForm):
-    def extra(self) -> dict[str, Any]:
-        return {}
+class AcceptForm(InvestigatorForm):
+    """Starts from the investigator last proposed for the case, if they may still take it."""
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("investigator"):
-            data["note"] = f"{_('Proposed investigator')}: {data['investigator']}. {data['note']}"
-        return data
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        proposed = (
+            case.events.filter(action=ActionName.PROPOSE_ASSIGNMENT, investigator__isnull=False)
+            .order_by("-pk")
+            .values_list("investigator", flat=True)
+            .first()
+        )
+        field: Any = self.fields["investigator"]
+        if proposed is not None and field.queryset.filter(pk=proposed).exists():
+            field.initial = proposed
 
 
 class InadmissibleForm(ActionForm):
@@ -201,8 +228,6 @@ class UpholdForm(ActionForm):
         return data
 
     def extra(self) -> dict[str, Any]:
-        from cases.transitions import RecommendationDraft
-
         return {"recommendations": [RecommendationDraft(*d) for d in self.cleaned_data["drafts"]]}
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", staff.queue, name="queue"),
     path("cases/new/", staff.register, name="register"),
     path("respondents/", respondents.respondent_bodies, name="respondent_bodies"),
+    path("people/", staff.search, name="search"),
     path("cases/<str:reference>/", staff.case_detail, name="case"),
     path("cases/<str:reference>/respondent/", respondents.code_respondent, name="code_respondent"),
     path("cases/<str:reference>/act/<str:action>/", staff.case_action, name="act"),

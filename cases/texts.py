@@ -1,11 +1,14 @@
-"""What petitioners read about their case: plain-language states and timeline entries."""
+"""What petitioners read about their case: plain-language states, timeline entries, and how
+it ended (where it was sent, or why it could not be handled)."""
 
 from __future__ import annotations
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import State
+from cases import actions
+from cases.models import Case, InadmissibleReason, Outcome, State
 
 PUBLIC_STATE: dict[str, Promise] = {
     State.RECEIVED: _("Received: we have your complaint and will look at it soon."),
@@ -18,30 +21,51 @@ PUBLIC_STATE: dict[str, Promise] = {
     State.CLOSED: _("Closed."),
 }
 
-EVENT_LABEL: dict[str, Promise] = {
-    "filed": _("Complaint received"),
-    "information_added": _("You added information"),
-    "withdrawn": _("Complaint withdrawn"),
-    "start_screening": _("We acknowledged your complaint and started reviewing it"),
-    "request_supplement": _("We asked you for more information"),
-    "resume_screening": _("We resumed our review"),
-    "close_not_supplemented": _("Closed: the information we asked for did not arrive"),
-    "accept": _("Your complaint was accepted for investigation"),
-    "declare_inadmissible": _("Your complaint cannot be handled by this office"),
-    "transfer": _("Your complaint was sent to a body that can handle it"),
-    "withdraw": _("Complaint withdrawn"),
-    "start_mediation": _("Mediation started"),
-    "end_mediation": _("Mediation ended; the investigation continues"),
-    "settle": _("A settlement was reached"),
-    "submit_findings": _("The investigation is complete; the ombudsperson will decide"),
-    "return_to_investigation": _("The investigation continues"),
-    "dismiss": _("Decision: no violation was found"),
-    "uphold": _("Decision: your complaint is upheld and recommendations were issued"),
-    "close_monitoring": _("Every recommendation has been answered; the case is closed"),
-    "reopen": _("Your case was reopened"),
-    "extend": _("The time to handle your complaint was extended"),
+
+# Why a complaint could not be handled, in plain words for the petitioner (InadmissibleReason).
+PUBLIC_GROUND: dict[str, Promise] = {
+    InadmissibleReason.OUTSIDE_JURISDICTION: _(
+        "This office may only examine complaints about the city's own services and the bodies"
+        " working for it, and your complaint concerns a matter outside them."
+    ),
+    InadmissibleReason.OVER_ONE_YEAR: _(
+        "The events happened more than a year before your complaint, and we did not find a"
+        " reason that would allow us to examine them now."
+    ),
+    InadmissibleReason.BEFORE_COURT: _(
+        "The same matter is before a court or another body that decides on it, so we cannot"
+        " examine it at the same time."
+    ),
+    InadmissibleReason.ALREADY_DECIDED: _(
+        "The same matter has already been decided by a court, by this office or by another"
+        " competent body."
+    ),
+    InadmissibleReason.NO_CONSENT: _(
+        "The person affected by the events did not agree to us examining the complaint."
+    ),
+    InadmissibleReason.UNFOUNDED: _(
+        "What the complaint describes does not show, on its face, a possible violation of"
+        " human rights."
+    ),
 }
 
 
-def event_label(action: str) -> Promise | str:
-    return EVENT_LABEL.get(action, _("Case updated"))
+def outcome_detail(case: Case) -> str:
+    """What the petitioner needs to know about how their case ended, beyond the outcome."""
+    if case.outcome == Outcome.TRANSFERRED and case.transferred_to:
+        detail = {"body": case.transferred_to, "reference": case.transfer_reference}
+        return (
+            gettext(
+                "We sent your complaint to %(body)s, which can handle it (their reference:"
+                " %(reference)s). Please contact them about it from now on."
+            )
+            % detail
+        )
+    if case.outcome == Outcome.INADMISSIBLE and case.outcome_reason in PUBLIC_GROUND:
+        return str(PUBLIC_GROUND[case.outcome_reason])
+    return ""
+
+
+def event_label(action: str) -> Promise:
+    """What the petitioner's timeline calls an entry (declared with the action: cases.actions)."""
+    return actions.petitioner_label(action)

@@ -59,6 +59,24 @@ class AccessAction(TextChoices):
     EXPORT_STATISTICS = "export_statistics", _("Exported statistics")
 
 
+class AccessDetail(TextChoices):
+    """Coded details the auditors' page names in words; others (an attachment's id) stay as is."""
+
+    TOTP = "totp", _("with an authenticator app code")
+    NAME = "name", _("by name")
+    PHONE = "phone", _("by phone number")
+    EMAIL = "email", _("by email address")
+
+
+def detail_label(detail: str) -> str:
+    """`detail` in words when every comma-separated part is a known code, else as stored."""
+    labels = dict(AccessDetail.choices)
+    parts = detail.split(",") if detail else []
+    if parts and all(part in labels for part in parts):
+        return ", ".join(str(labels[part]) for part in parts)
+    return detail
+
+
 def record_access(
     *, user: Any, request: HttpRequest | None, action: str, case_reference: str, detail: str = ""
 ) -> AccessLogEntry:

@@ -25,7 +25,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ombuds.accesslog import AccessAction, LogPage, log_page, record_access
+from ombuds.accesslog import (
+    AccessAction,
+    AccessDetail,
+    LogPage,
+    detail_label,
+    log_page,
+    record_access,
+)
 from ombuds.auth import is_verified, no_store, role_required, safe_next, second_factor_url
 from ombuds.auth_forms import AccessLogFilterForm, LoginForm, TokenForm
 from ombuds.roles import Role
@@ -77,7 +84,7 @@ def _signed_in(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
     request.session.cycle_key()
     record_access(
         user=request.user, request=request, action=AccessAction.LOGIN, case_reference="",
-        detail="totp",
+        detail=AccessDetail.TOTP,
     )  # fmt: skip
     return redirect(safe_next(request))
 
@@ -186,7 +193,10 @@ def access_log(request: HttpRequest) -> HttpResponse:
     query.pop("before", None)
     context = {
         "form": form,
-        "rows": [(entry, labels.get(entry.action, entry.action)) for entry in page.entries],
+        "rows": [
+            (entry, labels.get(entry.action, entry.action), detail_label(entry.detail))
+            for entry in page.entries
+        ],
         "next_cursor": page.next_cursor,
         "query": query.urlencode(),
     }

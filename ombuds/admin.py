@@ -58,23 +58,38 @@ NEEDS_APPROVAL = _(
 )
 
 
+def role_label(group: Group) -> str:
+    """A role group by its translated name, never its code."""
+    return str(dict(Role.choices).get(group.name, group.name))
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("Role")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(Role.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
 @admin.register(User, site=site)
 class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Access"), {"fields": ("is_active", "groups")}),
+        (_("Access"), {"fields": ("is_active", "role_names")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     list_display = (
         "username", "first_name", "last_name", "role_names", "is_active", "two_factor",
         "last_login",
     )  # fmt: skip
-    list_filter = ("is_active", "groups")
-    filter_horizontal = ("groups",)
+    list_filter = ("is_active", RoleFilter)
     # Roles change only through the two-person rule (ombuds.duties, /staff/duties/): here they
-    # are shown, never edited, for anyone.
-    readonly_fields = ("last_login", "date_joined", "groups")
+    # are shown, never edited, for anyone; by their translated names, never their group codes.
+    readonly_fields = ("last_login", "date_joined", "role_names")
     actions = ["request_second_factor_reset"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
@@ -144,6 +159,12 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
 @admin.register(Group, site=site)
 class RoleGroupAdmin(GroupAdmin):
     """Groups are roles: their names are fixed, and they carry account permissions only."""
+
+    list_display = ("role",)
+
+    @admin.display(description=_("Role"), ordering="name")
+    def role(self, obj: Group) -> str:
+        return role_label(obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and obj.name in Role.values:

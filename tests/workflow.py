@@ -33,33 +33,27 @@ class Staff:
         return t.Step(actor=actor, version=case.version, **kwargs)
 
     def advance(self, case: Case, action: str) -> Case:
-        s = self.step
-        runs = {
-            "start_screening": lambda: t.case_start_screening(case=case, step=s(case, self.intake)),
-            "request_supplement": lambda: t.case_request_supplement(
-                case=case, step=s(case, self.intake, message="Please send the date of the event.")
-            ),
-            "accept": lambda: t.case_accept(
-                case=case, step=s(case, self.ombudsperson), investigator=self.investigator
-            ),
-            "start_mediation": lambda: t.case_start_mediation(
-                case=case, step=s(case, self.investigator)
-            ),
-            "submit_findings": lambda: t.case_submit_findings(
-                case=case, step=s(case, self.investigator, note="Findings: violation found.")
-            ),
-            "uphold": lambda: t.case_uphold(
-                case=case,
-                step=s(case, self.ombudsperson, message="Your complaint is upheld."),
-                recommendations=[
-                    t.RecommendationDraft("district_office", "Dong-gu Office", "Install a ramp.")
-                ],
-            ),
-            "dismiss": lambda: t.case_dismiss(
-                case=case, step=s(case, self.ombudsperson, message="No violation was found.")
-            ),
-        }
-        return runs[action]()
+        """Take `action` through the service, as the persona whose work it is."""
+        actor, step, arguments = self.ombudsperson, {}, {}
+        if action in {"start_screening", "request_supplement"}:
+            actor = self.intake
+        elif action in {"start_mediation", "submit_findings"}:
+            actor = self.investigator
+        if action == "request_supplement":
+            step = {"message": "Please send the date of the event."}
+        elif action == "submit_findings":
+            step = {"note": "Findings: violation found."}
+        elif action == "accept":
+            arguments = {"investigator": self.investigator}
+        elif action == "uphold":
+            step = {"message": "Your complaint is upheld."}
+            arguments = {"recommendations": [
+                t.RecommendationDraft("district_office", "Dong-gu Office", "Install a ramp.")
+            ]}  # fmt: skip
+        elif action == "dismiss":
+            step = {"message": "No violation was found."}
+        return t.case_act(case=case, step=self.step(case, actor, **step), action=action,
+                          **arguments)  # fmt: skip
 
     def case_in(self, state: str, **complaint: Any) -> Case:
         case = factories.file_case(**complaint).case

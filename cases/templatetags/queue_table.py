@@ -20,7 +20,7 @@ from cases.queues import Row
 register = template.Library()
 
 ROW = (
-    '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td>'
+    '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td>'
     "<td>{}</td></tr>\n"
 )
 
@@ -32,12 +32,14 @@ def queue_rows(rows: Iterable[Row]) -> SafeString:
         "overdue": badge.format("overdue", escape(gettext("Overdue"))),
         "due_soon": badge.format("soon", escape(gettext("Due soon"))),
     }
+    news = badge.format("news", escape(gettext("New information")))
     # Every field of a Row is plain text, escaped here as Django's `escape` would (it calls the
     # same function): `format_html` spent most of this tag's time checking for lazy strings.
     return mark_safe(  # noqa: S308 — each value is escaped, the rest is the literal markup above
         "".join(
             ROW.format(
-                escape(row.url), escape(row.reference), escape(row.state), escape(row.received),
+                escape(row.url), escape(row.reference), news if row.news else "",
+                escape(row.state), escape(row.received),
                 escape(row.due), badges.get(row.urgency, ""), escape(row.respondent),
                 escape(row.rights), escape(row.investigator or "—"),
             )

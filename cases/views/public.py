@@ -183,6 +183,7 @@ def _tracked_page(request: HttpRequest, case: Case, **forms: Any) -> HttpRespons
     context = {
         "case": case,
         "public_state": texts.PUBLIC_STATE[case.state],
+        "outcome_detail": texts.outcome_detail(case),
         "timeline": [
             (event, texts.event_label(event.action)) for event in selectors.public_timeline(case)
         ],

@@ -26,12 +26,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import access, attachments, queues, selectors, services, texts
+from cases import access, actions, attachments, news, people, queues, selectors, services, texts
 from cases import transitions as t
 from cases.models import Channel
-from cases.staff_actions import ACTIONS, allowed_now, available
-from cases.staff_forms import VIEW_LABELS, QueueFilterForm, StaffComplaintForm
-from ombuds.accesslog import record_access
+from cases.staff_forms import VIEW_LABELS, PersonSearchForm, QueueFilterForm, StaffComplaintForm
+from cases.views import carry
+from ombuds.accesslog import AccessAction, record_access
 from ombuds.auth import staff_required
 from ombuds.roles import Role, roles_of
 
@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 
 def case_staff(view: View) -> View:
-    """`staff_required`, then 403 for staff whose roles work on no case (DESIGN.md §3)."""
+    """`staff_required`, then 403 for staff whose roles work on no case (docs/design.md §3)."""
 
     @wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -71,9 +71,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = queues.case_queue(
         user=request.user, filters=filters, cursor=request.GET.get("after", "")
     )
-    if filters.email:
-        record_access(user=request.user, request=request, action="search", case_reference="",
-                      detail="email")  # fmt: skip
     query = request.GET.copy()
     query.pop("after", None)
     typed = [(name, value) for name in FILTER_FIELDS for value in request.GET.getlist(name)]
@@ -81,8 +78,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "form": form,
         "filtering": any(value for name, value in typed if name != "view"),
         # The filter form's markup depends on these values and the language only, so it is
-        # cached (a fifth of the page's time) — but never with an email address in it.
-        "filters_key": None if any(v for n, v in typed if n == "email") else urlencode(typed),
+        # cached (a fifth of the page's time). No personal data is among them: people are
+        # found through the POSTed search (`search`), never a URL.
+        "filters_key": urlencode(typed),
         "page": page,
         "views": VIEW_LABELS,
         "current_view": filters.view,
@@ -92,15 +90,40 @@ def queue(request: HttpRequest) -> HttpResponse:
     return _no_store(render(request, "staff/queue.html", context))
 
 
+@require_http_methods(["GET", "POST"])
+@case_staff
+def search(request: HttpRequest) -> HttpResponse:
+    """Find a person's cases by exact name, phone or email (blind indexes: cases.people).
+
+    A POST, so that the terms reach neither a URL nor a server log; the results are the cases
+    this member may see; each search is access-logged with the fields used, never the terms."""
+    if (language := carry.switch_requested(request)) is not None:  # nothing searched
+        carry.activate(request, language)
+        typed = carry.typed(PersonSearchForm.base_fields, request.POST)
+        again = {"form": PersonSearchForm(initial=typed), "carry_form": carry.FORM_ID}
+        return carry.remember(_no_store(render(request, "staff/search.html", again)), language)
+    form = PersonSearchForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "rows": None, "carry_form": carry.FORM_ID}
+    if request.method == "POST" and form.is_valid():
+        found = people.cases_of(request.user, **form.cleaned_data)
+        context["rows"], context["more"] = queues.listed(found, people.CASES_LIMIT)
+        record_access(user=request.user, request=request, action=AccessAction.SEARCH,
+                      case_reference="", detail=",".join(form.used()))  # fmt: skip
+    return _no_store(render(request, "staff/search.html", context))
+
+
 @require_GET
 @case_staff
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = access.access_case(request.user, reference)
     record_access(user=request.user, request=request, action="view_case",
                   case_reference=case.reference)  # fmt: skip
+    available = actions.available(request.user, case)
     context = {
         "page": selectors.staff_case_page(case),
-        "actions": available(request.user, case),
+        "actions": available,
+        "news_cleared": news.case_seen(case=case, user=request.user),
+        "may_resume": any(a.name == actions.ActionName.RESUME_SCREENING for a in available),
         "public_state": texts.PUBLIC_STATE[case.state],
     }
     return _no_store(render(request, "staff/case.html", context))
@@ -109,7 +132,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def _action_page(
     request: HttpRequest, case: Any, name: str, form: Any, status: int = HTTPStatus.OK, **extra: Any
 ) -> HttpResponse:
-    context = {"case": case, "action": name, "spec": ACTIONS[name], "form": form, **extra}
+    spec = actions.STAFF_ACTIONS[name]
+    context = {"case": case, "action": name, "spec": spec, "form": form,
+               "carry_form": carry.FORM_ID, **extra}  # fmt: skip
     return _no_store(render(request, "staff/action.html", context, status=status))
 
 
@@ -117,17 +142,22 @@ def _action_page(
 @case_staff
 def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     case = access.access_case(request.user, reference)
-    spec = ACTIONS.get(action)
+    spec = actions.STAFF_ACTIONS.get(action)
     if spec is None:
         raise Http404
     seen = _stale_version(request, case)
-    if seen is not None and roles_of(request.user) & access.ACTION_ROLES.get(action, set()):
+    if seen is not None and roles_of(request.user) & spec.roles:
         # Someone acted since this form was opened: say so, even if the action is no longer
         # possible (a "not allowed" page would hide why).
         return _changed(request, case, action, spec.form(request.POST, case=case), seen=seen)
-    if not allowed_now(request.user, action, case):
+    if not actions.may(request.user, action, case):
         return render(request, "staff/not_allowed.html", {"case": case},
                       status=HTTPStatus.FORBIDDEN)  # fmt: skip
+    if (language := carry.switch_requested(request)) is not None:
+        carry.activate(request, language)  # the same form, in that language, as typed
+        typed = carry.typed(spec.form(case=case).fields, request.POST)
+        again = _action_page(request, case, action, spec.form(initial=typed, case=case))
+        return carry.remember(again, language)
     form = spec.form(request.POST or None, case=case)
     if request.method != "POST" or not form.is_valid():
         return _action_page(request, case, action, form)
@@ -138,7 +168,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         note=form.cleaned_data["note"],
     )
     try:
-        spec.perform(case=case, step=step, **form.extra())
+        t.case_act(case=case, step=step, action=spec.name, **form.extra())
     except t.CaseChanged as changed:
         return _changed(request, changed.case, action, form, seen=step.version)
     except t.NotAllowed:
@@ -168,13 +198,13 @@ def _changed(
     """Someone else acted first: show what changed, keep what this person typed."""
     data = form.data.copy()
     data["version"] = str(current.version)
-    again = ACTIONS[action].form(data, case=current)
+    again = actions.STAFF_ACTIONS[action].form(data, case=current)
     again.is_valid()
     changes = list(
         current.events.filter(version__gt=seen).select_related("actor", "data_key").order_by("pk")
     )
     return _action_page(request, current, action, again, HTTPStatus.CONFLICT, changes=changes,
-                        still_allowed=allowed_now(request.user, action, current))  # fmt: skip
+                        still_allowed=actions.may(request.user, action, current))  # fmt: skip
 
 
 @require_GET
@@ -199,14 +229,21 @@ def register(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     if not roles & {Role.INTAKE_OFFICER, Role.OMBUDSPERSON}:
         return render(request, "staff/not_allowed.html", status=HTTPStatus.FORBIDDEN)
-    own_motion = Role.OMBUDSPERSON in roles
+    own_motion, page = Role.OMBUDSPERSON in roles, "staff/register.html"
+    lost = [f.name for f in request.FILES.getlist("evidence")]
     if request.method != "POST":
         form = StaffComplaintForm(initial={"submission": uuid.uuid4()}, own_motion=own_motion)
-        return _no_store(render(request, "staff/register.html", {"form": form}))
+        return _no_store(render(request, page, {"form": form, "carry_form": carry.FORM_ID}))
+    if (language := carry.switch_requested(request)) is not None:
+        carry.activate(request, language)
+        typed = carry.typed(StaffComplaintForm.base_fields, request.POST)
+        form = StaffComplaintForm(initial=typed, own_motion=own_motion)
+        context = {"form": form, "carry_form": carry.FORM_ID, "lost_files": lost}
+        return carry.remember(_no_store(render(request, page, context)), language)
     form = StaffComplaintForm(request.POST, request.FILES, own_motion=own_motion)
     if not form.is_valid():
-        lost = [f.name for f in request.FILES.getlist("evidence")]
-        return _no_store(render(request, "staff/register.html", {"form": form, "lost_files": lost}))
+        context = {"form": form, "lost_files": lost, "carry_form": carry.FORM_ID}
+        return _no_store(render(request, page, context))
     try:
         filed = services.case_file(
             data=form.cleaned_data, evidence=form.cleaned_data["evidence"],

@@ -201,6 +201,7 @@ EXPECTED: dict[str, Rule] = {
     "stats:crosstab": Rule("page", staff_page("auditor", OMBUDSPERSON)),
     "stats:export": Rule("page", staff_page("auditor", OMBUDSPERSON)),
     "stats:report": Rule("page", staff_page("auditor", OMBUDSPERSON)),
+    "staff:search": Rule("page", staff_page(INTAKE, INVESTIGATOR, OMBUDSPERSON)),
     "staff:case": Rule("case", case_url),
     "staff:act": Rule("act", case_url),
     "staff:attachment": Rule("attachment", case_url),

@@ -96,9 +96,8 @@ TARGET = {
 def service_call(people: dict[str, Any], side: Side, case: Case, seen: int) -> Callable[[], Any]:
     persona, action, extra = side
     step = t.Step(actor=people[persona], version=seen, message="For the petitioner.", note="Why.")
-    service = getattr(t, f"case_{action}")
     arguments = {name: people[value] for name, value in extra.items()}
-    return lambda: service(case=case, step=step, **arguments)
+    return lambda: t.case_act(case=case, step=step, action=action, **arguments)
 
 
 def test_conflicting_transitions_one_winner_every_time(staff: Any, second_ombudsperson: Any):
@@ -120,7 +119,7 @@ def test_two_notes_at_once_never_lose_one(staff: Any, second_ombudsperson: Any) 
     for _round in range(ROUNDS // 2):
         seen = Case.objects.get(pk=case.pk).version
         steps = [t.Step(actor=a, version=seen, note=f"Note by {a.username}.") for a in authors]
-        results = race(*(lambda s=s: t.case_add_note(case=case, step=s) for s in steps))
+        results = race(*(lambda s=s: t.case_act(case=case, step=s, action="note") for s in steps))
         winner = one_winner(results)
         assert_one_event_per_win(case, seen, "note", State.INVESTIGATION)
         assert case.events.latest("pk").actor == authors[winner]
@@ -138,10 +137,11 @@ def back_to_screening(staff: Any, case: Case) -> None:
     """Undo a round through the real services, ready for the next race."""
     case.refresh_from_db()
     if case.state == State.AWAITING_SUPPLEMENT:
-        t.case_resume_screening(case=case, step=staff.step(case, staff.intake))
+        t.case_act(case=case, step=staff.step(case, staff.intake), action="resume_screening")
     elif case.state == State.INVESTIGATION:
-        t.case_withdraw(case=case, step=staff.step(case, staff.ombudsperson, note="Withdrawn."))
-        t.case_reopen(case=case, step=staff.step(case, staff.ombudsperson, note="Reopened."))
+        for action, note in (("withdraw", "Withdrawn."), ("reopen", "Reopened.")):
+            step = staff.step(case, staff.ombudsperson, note=note)
+            t.case_act(case=case, step=step, action=action)
     case.refresh_from_db()
     assert case.state == State.SCREENING
 

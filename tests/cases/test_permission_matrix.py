@@ -19,8 +19,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import transitions as t
+from cases.actions import STAFF_ACTIONS as ACTIONS
 from cases.models import Case, CaseUserObjectPermission, State
-from cases.staff_actions import ACTIONS
 from tests import factories
 from tests.cases.permission_table import (
     DOES,
@@ -108,7 +108,8 @@ def matrix_case(staff: Any, state: str, recused: Any) -> Case:
         yesterday = timezone.localdate() - timedelta(days=1)
         Case.objects.filter(pk=case.pk).update(supplement_due=yesterday)
     case.recommendations.update(response="accepted")
-    t.case_recuse(case=case, step=staff.step(case, recused, note="My neighbour filed this."))
+    step = staff.step(case, recused, note="My neighbour filed this.")
+    t.case_act(case=case, step=step, action="recuse")
     case.refresh_from_db()
     return case
 

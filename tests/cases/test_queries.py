@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import access, queues
+from cases import access, queues, services
 from cases import transitions as t
 from cases.management.commands._seeding import seed_staff
 from cases.models import Case, State
@@ -57,6 +57,12 @@ class Office:
             Case.objects.filter(pk=self.cases[state].pk).update(
                 due_date=today + timedelta(days=days)
             )
+        for state in (
+            State.RECEIVED,
+            State.AWAITING_SUPPLEMENT,
+            State.MEDIATION,
+        ):  # news, each role
+            services.case_add_information(case=self.cases[state], message="One more thing.")
         # The very first access-log row also reads the purge anchor: start with one there.
         first = self.cases[State.RECEIVED].reference
         record_access(user=staffing.ombudsperson, request=RequestFactory().get("/"),
@@ -78,7 +84,7 @@ class Office:
             {"respondent": "district_office"}, {"received_from": str(today - timedelta(days=1)),
                                                 "received_to": str(today)},
             {"reference": self.cases[State.SCREENING].reference},
-            {"email": "minji.kim@example.org"}, {"view": "overdue", "right": "disability"},
+            {"view": "overdue", "right": "disability"},
             {"after": queues._cursor(newest, False)},
         ]  # fmt: skip
         return [f"{queue}?{urlencode(q)}" if q else queue for q in queries]
@@ -127,7 +133,8 @@ def test_the_case_page_costs_as_many_queries_at_300_cases_as_at_10(client, offic
     case = office.cases[state]
     for note in ("First call.", "Second call.", "Letter sent."):  # a longer timeline
         case.refresh_from_db()
-        t.case_add_note(case=case, step=t.Step(actor=user, version=case.version, note=note))
+        step = t.Step(actor=user, version=case.version, note=note)
+        t.case_act(case=case, step=step, action="note")
     assert case.events.count() >= 5
     seeded = access.visible_cases(user).filter(state=state).exclude(pk__in=office.pks).first()
     assert seeded is not None

@@ -8,6 +8,7 @@ must be escaped, in both languages.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.template import Context, Template
@@ -17,10 +18,10 @@ from cases.queues import Row
 from cases.templatetags.queue_table import queue_rows
 
 REFERENCE = Template(
-    """{% load i18n %}{% translate "Overdue" as overdue %}{% translate "Due soon" as due_soon %}
+    """{% load i18n %}{% translate "Overdue" as overdue %}{% translate "Due soon" as due_soon %}{% translate "New information" as news %}
   {% for row in rows %}
     <tr>
-      <td><a href="{{ row.url }}">{{ row.reference }}</a></td>
+      <td><a href="{{ row.url }}">{{ row.reference }}</a>{% if row.news %} <strong class="badge badge-news">{{ news }}</strong>{% endif %}</td>
       <td>{{ row.state }}</td>
       <td>{{ row.received }}</td>
       <td>{{ row.due }}{% if row.urgency == "overdue" %} <strong class="badge badge-overdue">{{ overdue }}</strong>{% elif row.urgency == "due_soon" %} <strong class="badge badge-soon">{{ due_soon }}</strong>{% endif %}</td>
@@ -32,7 +33,7 @@ REFERENCE = Template(
 )
 
 
-def row(pk: int, **values: str) -> Row:
+def row(pk: int, **values: Any) -> Row:
     fields = {
         "reference": f"2026-AAAA-{pk:04d}",
         "url": f"/staff/cases/2026-AAAA-{pk:04d}/",
@@ -53,6 +54,7 @@ ROWS = [
     row(3, due="", urgency="", state="Closed (Resolved)"),
     row(4, reference='<b>"x"</b>&', url='/staff/cases/a"b/?c=&d', rights="<script>", state="A&B"),
     row(5, respondent="", rights="", investigator="<img src=x>"),
+    row(6, news=True),
 ]
 
 

@@ -21,6 +21,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import people as person_search
 from cases import queues
 from cases import transitions as t
 from cases.management.commands._seeding import Staffing, seed_staff
@@ -60,6 +61,7 @@ class Known:
     emails: set[str]
     recused: set[int]
     granted: set[int]
+    news: bool = False
 
 
 @pytest.fixture
@@ -81,6 +83,9 @@ def seeded(db: Any) -> Staffing:
     Case.objects.filter(pk__in=never_assigned[2::3][:4]).update(
         state=State.SCREENING, due_date=today + timedelta(days=3), **reopened
     )
+    # News on every third case (ties and several pages for the "news" view, on every path).
+    every_third = Case.objects.order_by("pk").values_list("pk", flat=True)[::3]
+    Case.objects.filter(pk__in=list(every_third)).update(news_since=timezone.now())
     return seed_staff(investigators=2)
 
 
@@ -112,6 +117,7 @@ def known_cases() -> list[Known]:
             emails.get(c.pk, set()),
             recused.get(c.pk, set()),
             granted.get(c.pk, set()),
+            c.news_since is not None,
         )
         for c in Case.objects.all()
     ]
@@ -134,6 +140,7 @@ def in_view(view: str, user: Any, case: Known) -> bool:
     return {
         "all": True,
         "new": case.state == State.RECEIVED,
+        "news": case.news,
         "mine": case.assigned_to_id == user.pk,
         "unassigned": case.state in {State.SCREENING, State.INVESTIGATION}
         and case.assigned_to_id is None,
@@ -242,7 +249,7 @@ def test_dates_are_inclusive_days_in_the_office_time_zone(seeded):
     )
 
 
-def test_reference_and_email_find_exactly_their_cases(seeded):
+def test_a_reference_finds_exactly_its_case(seeded):
     boss, investigator = seeded.ombudsperson, seeded.investigators[0]
     everything = known_cases()
     theirs = next(c for c in everything if investigator.pk in c.granted)
@@ -250,15 +257,21 @@ def test_reference_and_email_find_exactly_their_cases(seeded):
     assert walk(boss, queues.Filters(reference=theirs.reference)) == [theirs.pk]
     assert walk(investigator, queues.Filters(reference=theirs.reference)) == [theirs.pk]
     assert walk(investigator, queues.Filters(reference=others.reference)) == []
+
+
+@pytest.mark.parametrize("role", ["ombudsperson", "intake", "investigator"])
+def test_a_person_search_finds_their_cases_among_those_one_may_see(seeded, role):
     counts: dict[str, int] = {}
-    for case in everything:
+    for case in known_cases():
         for email in case.emails - {""}:
             counts[email] = counts.get(email, 0) + 1
     shared = max(counts, key=lambda e: (counts[e], e))
     assert counts[shared] >= 2  # the seeder's returning petitioners
-    wanted = expected(boss, "ombudsperson", keep=lambda c: shared in c.emails)
-    assert walk(boss, queues.Filters(email=shared.upper())) == wanted
-    assert walk(boss, queues.Filters(email="nobody@example.org")) == []
+    user = people(seeded)[role]
+    wanted = expected(user, role, keep=lambda c: shared in c.emails)
+    found = person_search.cases_of(user, email=f" {shared.upper()} ")
+    assert sorted(found.values_list("pk", flat=True)) == sorted(wanted)
+    assert not person_search.cases_of(user, email="nobody@example.org").exists()
 
 
 def test_investigators_never_see_unassigned_cases(seeded):
@@ -311,7 +324,8 @@ def test_recused_staff_never_see_the_case(seeded, client):
     for user, case in ((investigator, theirs), (seeded.intake[0], screening),
                        (seeded.ombudsperson, screening)):  # fmt: skip
         case.refresh_from_db()
-        t.case_recuse(case=case, step=t.Step(actor=user, version=case.version, note="related"))
+        step = t.Step(actor=user, version=case.version, note="related")
+        t.case_act(case=case, step=step, action="recuse")
         for view in queues.VIEWS:
             assert case.pk not in walk(user, queues.Filters(view=view)), (user, view)
         assert walk(user, queues.Filters(reference=case.reference)) == []
@@ -370,7 +384,9 @@ def test_every_permission_row_carries_its_cases_received_at(seeded: Staffing) ->
     assert case is not None
     other = next(i for i in seeded.investigators if i.pk != case.assigned_to_id)
     step = t.Step(actor=seeded.ombudsperson, version=case.version)
-    t.case_assign(case=case, step=step, investigator=other)  # through guardian's assign_perm
+    t.case_act(
+        case=case, step=step, action="assign", investigator=other
+    )  # through guardian's assign_perm
     assert CaseUserObjectPermission.objects.filter(content_object=case, user=other).exists()
     copies = CaseUserObjectPermission.objects.values_list(
         "received_at", "content_object__received_at"

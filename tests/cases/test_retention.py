@@ -91,7 +91,8 @@ def test_an_expired_case_is_erased_and_nothing_else_changes(staff, settings):
 def test_periods_follow_the_outcome_and_a_hold_keeps_a_case(staff, ombudsperson):
     decided_9 = closed(staff, years_ago=9)
     withdrawn_4 = staff.case_in(State.SCREENING)
-    t.case_withdraw(case=withdrawn_4, step=staff.step(withdrawn_4, staff.intake, note="By phone."))
+    step = staff.step(withdrawn_4, staff.intake, note="By phone.")
+    t.case_act(case=withdrawn_4, step=step, action="withdraw")
     Case.objects.filter(pk=withdrawn_4.pk).update(closed_at=NOW - timedelta(days=4 * 366))
     held = closed(staff, years_ago=12)
     retention.set_legal_hold(held, actor=ombudsperson, reason="Court case 2026-GA-1234")

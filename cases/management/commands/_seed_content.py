@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import accumulate
 
+from cases.actions import EVENTS
 from cases.models import (
+    Case,
     Channel,
     DiscriminationGround,
     FilingMode,
@@ -61,14 +63,12 @@ PATHS: dict[tuple[str, str], list[str]] = {
     (S.CLOSED, O.UPHELD): ["start_screening", "accept", "submit_findings", "uphold",
                            "close_monitoring"],
 }  # fmt: skip
-TARGET = {"start_screening": S.SCREENING, "request_supplement": S.AWAITING_SUPPLEMENT,
-          "accept": S.INVESTIGATION, "start_mediation": S.MEDIATION,
-          "submit_findings": S.DELIBERATION, "uphold": S.MONITORING,
-          **dict.fromkeys(["declare_inadmissible", "transfer", "withdraw", "settle", "dismiss",
-                           "close_not_supplemented", "close_monitoring"], S.CLOSED)}  # fmt: skip
+# Each transition's target, and the staff-only events, as the model and the registry declare them.
+TARGET = {t.name: t.target for t in Case._meta.get_field("state").get_all_transitions(Case)}
 INTAKE_ACTIONS = {"start_screening", "request_supplement", "close_not_supplemented"}
 INVESTIGATOR_ACTIONS = {"start_mediation", "settle", "submit_findings", "request_reply"}
-QUIET_ACTIONS = {"request_reply", "recuse"}  # staff-only events, as the services record them
+NEWS_SHARE = 0.03  # open cases holding information the staff working them have not opened
+QUIET_ACTIONS = {name for name, event in EVENTS.items() if event.told is None}
 TOLD = {"request_supplement", "declare_inadmissible", "transfer", "settle", "dismiss", "uphold",
         "close_not_supplemented", "extend"}  # fmt: skip
 REASONED = {"declare_inadmissible"}

@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from cases import clocks, receipts
+from cases import clocks, people, receipts
 from cases.management.commands._rows import Built, Row, Tables
 from cases.management.commands._seed_content import (
     CHANNEL_WEIGHTS,
@@ -33,6 +33,7 @@ from cases.management.commands._seed_content import (
     INVESTIGATOR_ACTIONS,
     MODE_WEIGHTS,
     MODES,
+    NEWS_SHARE,
     NOTED,
     PATHS,
     PLACES,
@@ -325,6 +326,8 @@ class Generator:
             case["transfer_reference"] = f"NHRCK-{rng.randint(1, 99999)}"
         elif plan.state == S.MONITORING:
             case["outcome"] = O.UPHELD
+        if plan.state != S.CLOSED and rng.random() < NEWS_SHARE:
+            case["news_since"] = self.later(plan)  # information nobody has opened yet
         extendable = plan.state in {S.SCREENING, S.INVESTIGATION, S.DELIBERATION}
         if extendable and case["due_date"] < self.today and rng.random() < 0.5:
             case["due_date"] = self.today + timedelta(days=rng.randint(1, 45))
@@ -373,15 +376,18 @@ class Generator:
         base = {"case_id": case["id"], "data_key_id": case["data_key_id"]}
         petitioner = {
             **base, "role": Person.Role.PETITIONER, "name": self.name(language), "email": email,
-            "email_index": crypto.blind_index(email, purpose="email"),
             "phone": (f"010-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
                       if rng.random() < 0.6 else ""),
             "address": f"{rng.choice(PLACES)} {rng.randint(1, 300)}" if rng.random() < 0.3 else "",
         }  # fmt: skip
+        petitioner.update(people.indexes(name=petitioner["name"], phone=petitioner["phone"],
+                                         email=email))  # fmt: skip
         if mode != FilingMode.ON_BEHALF:
             return [petitioner]
         petitioner["relationship"] = rng.choice(["가족", "친구", "활동가", "family", "friend"])
-        return [petitioner, {**base, "role": Person.Role.VICTIM, "name": self.name(language)}]
+        victim = self.name(language)
+        return [petitioner, {**base, "role": Person.Role.VICTIM, "name": victim,
+                             **people.indexes(name=victim)}]  # fmt: skip
 
     def events(self, case: Row, plan: Plan) -> list[Row]:
         rng, state, channel = self.rng, S.RECEIVED, case["channel"]
@@ -402,7 +408,8 @@ class Generator:
             elif action == "withdraw" and rng.random() < 0.8:
                 actor = None  # the petitioner, through the tracking page
             new = TARGET.get(action, state)
-            events.append(self.event(case, (action, moment), actor, (state, new), version))
+            told = "withdrawn" if action == "withdraw" and actor is None else action
+            events.append(self.event(case, (told, moment), actor, (state, new), version))
             state = new
         return events
 

@@ -1,0 +1,102 @@
+"""What a staff action changes beyond its django-fsm transition, named by the action registry
+(`cases.actions`): each function takes the locked case, the step and the form's arguments, and
+changes rows inside the service's transaction (`cases.transitions`); none saves the case.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cases import access, clocks
+from cases.models import Case, Recommendation, Recusal
+from ombuds.models import User
+
+WORK_PERMISSION = f"cases.{access.WORK_PERMISSION}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """What a staff member submits with any action."""
+
+    actor: User
+    version: int
+    message: str = ""  # for the petitioner, shown on the tracking page
+    note: str = ""  # internal, staff only
+    today: date = field(default_factory=timezone.localdate)
+
+
+@dataclass(frozen=True)
+class RecommendationDraft:
+    agency_type: str
+    agency_name: str
+    text: str
+
+
+def nothing(case: Case, step: Step, **recorded: Any) -> None:
+    """The event is the whole action: a note, or a proposal (the event names the investigator)."""
+
+
+def _hand_over(case: Case, previous: User | None, investigator: User) -> None:
+    """The work permission follows the assignment: only the assigned investigator holds it."""
+    if previous is not None and previous.pk != investigator.pk:
+        remove_perm(WORK_PERMISSION, previous, case)
+    assign_perm(WORK_PERMISSION, investigator, case)
+
+
+def accept(case: Case, step: Step, *, investigator: User) -> None:
+    previous = case.assigned_to  # a reopened case was someone's before
+    case.accept(investigator=investigator)
+    _hand_over(case, previous, investigator)
+
+
+def assign(case: Case, step: Step, *, investigator: User) -> None:
+    """Give the case to another investigator (the previous one loses access)."""
+    previous = case.assigned_to
+    case.assigned_to = investigator
+    _hand_over(case, previous, investigator)
+
+
+def uphold(case: Case, step: Step, *, recommendations: list[RecommendationDraft]) -> None:
+    if not recommendations:
+        raise ValueError("upholding a case needs at least one recommendation")
+    case.uphold(today=step.today)
+    plan_due = clocks.after_days(step.today, clocks.PLAN_DAYS)
+    for draft in recommendations:
+        Recommendation.objects.create(
+            case=case, data_key=case.data_key, agency_type=draft.agency_type,
+            agency_name=draft.agency_name, text=draft.text, plan_due=plan_due,
+        )  # fmt: skip
+
+
+def request_reply(case: Case, step: Step, *, due: date) -> None:
+    case.reply_due = due
+
+
+def extend(case: Case, step: Step, *, new_due: date) -> None:
+    """Extend the processing deadline; the reason (step.message) is told to the petitioner."""
+    case.due_date = new_due
+
+
+def record_response(case: Case, step: Step, *, recommendation_id: int, response: str) -> None:
+    recommendation = case.recommendations.select_related("data_key").get(pk=recommendation_id)
+    recommendation.response = response
+    recommendation.response_note = step.note
+    recommendation.responded_at = timezone.now()
+    recommendation.save(update_fields=["response", "response_note", "responded_at"])
+
+
+def recuse(case: Case, step: Step) -> None:
+    """Declare a conflict of interest: the staff member loses access to this case at once."""
+    Recusal.objects.create(case=case, data_key=case.data_key, user=step.actor, reason=step.note)
+
+
+def takes(function: Any) -> frozenset[str]:
+    """The keyword-only arguments of a transition method or an effect."""
+    parameters = inspect.signature(function).parameters.values()
+    return frozenset(p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY)
