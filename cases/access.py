@@ -58,7 +58,7 @@ class Among(Expression):
     WHERE state IN PROCESSING) in deadline order and stops after a page (236 ms down to 0.1 ms
     at 100k cases). A partial index serves a query only when the query repeats its condition
     as written, which SQLite cannot see through bound parameters: hence the literals
-    (DESIGN.md §7).
+    (docs/design.md §7).
     """
 
     output_field = BooleanField()

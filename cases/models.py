@@ -304,7 +304,16 @@ class Case(ConcurrentTransitionMixin, SealedModel):
     def close_monitoring(self) -> None:
         self.closed_at = timezone.now()
 
-    @transition(state, source=State.CLOSED, target=State.SCREENING)
+    def not_erased(self) -> bool:
+        """An erased case has no personal data left to work on (cases.retention)."""
+        return self.erased_at is None
+
+    @transition(
+        state,
+        source=State.CLOSED,
+        target=State.SCREENING,
+        conditions=[not_erased],  # type: ignore[list-item]
+    )
     def reopen(self, *, today: date) -> None:
         self.outcome = self.outcome_reason = ""
         self.closed_at = self.decided_at = None

@@ -2,7 +2,7 @@
 
 Pages never use OFFSET and never count the table: each page is one query for its rows plus one
 for their rights, whatever the number of cases. The keyset condition is written so that SQLite
-keeps using the index range (`a <= x AND (a < x OR id < y)`, DESIGN.md §7).
+keeps using the index range (`a <= x AND (a < x OR id < y)`, docs/design.md §7).
 """
 
 from __future__ import annotations

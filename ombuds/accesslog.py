@@ -1,4 +1,4 @@
-"""The access log (PIPA Art. 8; DESIGN.md §4): who saw whose data, when, from where, and how.
+"""The access log (PIPA Art. 8; docs/design.md §4): who saw whose data, when, from where, and how.
 
 `record_access` appends one row inside the caller's transaction (or its own). Rows form a hash
 chain: each stores the previous row's MAC, and its own MAC is a keyed hash (the index key,

@@ -1,8 +1,9 @@
 """The system administrator's account manager: Django's admin at /staff/admin/, and nothing more.
 
 Only staff accounts and role groups are registered here, never a case model (separation of
-duties, DESIGN.md §3). The site needs an active, verified (second factor) member of the sysadmin
-role with `is_staff` (`ombuds.roles.grant_sysadmin`); signing in goes through the staff login.
+duties, docs/design.md §3). The site needs an active, verified (second factor) member of the
+sysadmin role with `is_staff` (`ombuds.roles.grant_sysadmin`); signing in goes through the staff
+login. Roles are read-only here: they change through the two-person rule (`ombuds.duties`).
 Admin autodiscovery is off (SimpleAdminConfig), so no other app's admin module is ever loaded.
 """
 

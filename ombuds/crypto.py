@@ -1,4 +1,4 @@
-"""Envelope encryption of personal data (DESIGN.md §4).
+"""Envelope encryption of personal data (docs/design.md §4).
 
 - Key-encryption keys (KEKs) come from the environment (`OMBUDS_KEYS="id:base64,old-id:base64"`,
   the first one primary); each case has a random 256-bit data key stored wrapped by a KEK

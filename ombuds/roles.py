@@ -1,4 +1,4 @@
-"""Staff roles are Django groups; per-case rights come from django-guardian (DESIGN.md §3)."""
+"""Staff roles are Django groups; per-case rights come from django-guardian (docs/design.md §3)."""
 
 from __future__ import annotations
 

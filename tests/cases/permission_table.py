@@ -1,4 +1,4 @@
-"""What every persona must get from every staff URL: a hand-written reading of DESIGN.md §2-§3.
+"""What every persona must get from every staff URL: a hand-written reading of docs/design.md §2-§3.
 
 Written independently of `cases.access` on purpose (a table computed by the code under test
 would test the code against itself). `EXPECTED` has one rule per named staff URL; the matrix
@@ -36,7 +36,7 @@ ROLE = {
 PERSONAS = (*GATED, *ROLE)
 CASE_ROLES = {INTAKE, INVESTIGATOR, OMBUDSPERSON}
 
-# §3 "does". Where DESIGN.md names no role, the choice is marked "(silent)".
+# §3 "does". Where docs/design.md names no role, the choice is marked "(silent)".
 DOES: dict[str, set[str]] = {
     INTAKE: {
         "start_screening", "request_supplement", "resume_screening",  # screening, supplements

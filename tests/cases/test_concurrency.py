@@ -1,5 +1,5 @@
 """Two staff acting on one case at the same moment: exactly one wins, the other is told the case
-changed; never "database is locked", never a 500, never a lost update (DESIGN.md §2).
+changed; never "database is locked", never a 500, never a lost update (docs/design.md §2).
 
 Each side runs in its own thread with its own database connection, released together by a
 barrier, against the real database (SQLite in WAL mode, or PostgreSQL).

@@ -1,7 +1,7 @@
 """The permission matrix: persona, staff URL and case state → status, from the URL resolver.
 
-Expectations come from the hand-written DESIGN.md table in tests/cases/permission_table.py. Each
-test collects every wrong cell and reports them all at once.
+Expectations come from a hand-written reading of docs/design.md in
+tests/cases/permission_table.py. Each test collects every wrong cell and reports them all at once.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from django.db import OperationalError, connection
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django_fsm import can_proceed
 
 from cases import retention
 from cases import transitions as t
@@ -152,3 +153,10 @@ def test_an_erased_case_page_says_so_plainly(client, staff):
     response = client.get(reverse("staff:case", args=[case.reference]))
     assert response.status_code == 200
     assert "The personal data of this case was erased on" in response.text
+
+
+def test_an_erased_case_cannot_be_reopened(staff):
+    case = closed(staff, years_ago=11)
+    retention.erase(case, rule="decided")
+    case.refresh_from_db()
+    assert not can_proceed(case.reopen)
