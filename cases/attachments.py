@@ -123,7 +123,10 @@ def sweep_orphans(*, older_than: timedelta, now: datetime | None = None) -> int:
     end (a rolled-back transaction's own clean-up could not run). The age keeps files of
     transactions still under way. Returns how many were removed."""
     cutoff = (now or timezone.now()) - older_than
-    _folders, files = default_storage.listdir("")
+    try:
+        _folders, files = default_storage.listdir("")
+    except FileNotFoundError:  # a new install: no evidence stored yet, nothing to sweep
+        return 0
     candidates = [name for name in files if name.endswith(SUFFIX)]
     removed = 0
     for start in range(0, len(candidates), SWEEP_BATCH):

@@ -46,3 +46,10 @@ def test_the_command_says_what_it_removed(settings):
     call_command("sweep_attachments", stdout=out)
     assert out.getvalue() == "Removed 1 orphaned attachment files older than 60 min.\n"
     assert files_in(folder) == set()
+
+
+def test_a_new_install_without_a_single_file_sweeps_nothing(settings):
+    assert not Path(settings.STORAGES["default"]["OPTIONS"]["location"]).exists()
+    out = StringIO()
+    call_command("sweep_attachments", stdout=out)
+    assert out.getvalue().startswith("Removed 0 orphaned attachment files")
