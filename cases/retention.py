@@ -21,11 +21,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Attachment, Case, Outcome, Person, State
+from cases.services import _locked
 from notifications.models import Notification
 from ombuds.accesslog import record_access
 from ombuds.fields import SealedTextField
@@ -87,13 +87,6 @@ def _sealed_relations(case: Case) -> Iterator[tuple[QuerySet[Any], list[str]]]:
         if columns:
             rows = model._default_manager.filter(**{relation.field.name: case})
             yield rows, columns
-
-
-def _locked(case: Case) -> Case:
-    rows = Case.objects.select_related("data_key")
-    if connection.features.has_select_for_update:
-        rows = rows.select_for_update(of=("self",))
-    return rows.get(pk=case.pk)
 
 
 def erase(case: Case, *, rule: str, actor: User | None = None) -> Erased | None:

@@ -36,8 +36,7 @@ def _database() -> None:
 
 
 def _keys() -> None:
-    crypto.keyring.cache_clear()
-    crypto.keyring()
+    crypto.keyring()  # parsed once per process; settings changes reset it (crypto)
 
 
 def _storage() -> None:
