@@ -2,18 +2,25 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+LOCK_FLAGS := pyproject.toml --extra dev --extra bench --universal --python-version 3.11 \
+	--generate-hashes --no-emit-index-url --quiet --custom-compile-command 'make lock'
 PROD_ENV := OMBUDS_ENV=production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 	DJANGO_ALLOWED_HOSTS=ombuds.example.org OMBUDS_KEYS=k1:$$($(BIN)/python -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())') \
 	OMBUDS_INDEX_KEY=$$($(BIN)/python -c 'import base64,os;print(base64.b64encode(os.urandom(32)).decode())')
 
-.PHONY: install run serve test lint checks test-sqlite test-postgres messages clean
+.PHONY: install lock run serve test lint checks test-sqlite test-postgres messages clean
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions and files in requirements.lock (runtime, dev and bench), checked by hash.
+$(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit("Ombuds needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	@touch $@
+
+# After changing the dependencies in pyproject.toml: re-lock, keeping every other version.
+# `make lock UPGRADE=1` moves everything to the newest versions pyproject.toml allows.
+lock: install
+	$(BIN)/uv pip compile $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade) -o requirements.lock
 
 install: $(VENV)/.installed
 
@@ -39,6 +46,7 @@ checks: install
 	$(PROD_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python tests/check_translations.py
+	$(BIN)/python tests/check_lock.py $(BIN)/uv $(LOCK_FLAGS)
 
 test-sqlite: install
 	$(BIN)/python -m pytest -q
