@@ -55,6 +55,7 @@ class AccessAction(TextChoices):
     VIEW_ACCESS_LOG = "view_access_log", _("Reviewed the access log")
     ERASE_CASE = "erase_case", _("Erased a case's personal data")
     LEGAL_HOLD = "legal_hold", _("Set or lifted a legal hold")
+    BACKUP_CODES = "backup_codes", _("Made a new set of backup codes")
     VIEW_STATISTICS = "view_statistics", _("Viewed statistics")
     EXPORT_STATISTICS = "export_statistics", _("Exported statistics")
 
@@ -63,6 +64,7 @@ class AccessDetail(TextChoices):
     """Coded details the auditors' page names in words; others (an attachment's id) stay as is."""
 
     TOTP = "totp", _("with an authenticator app code")
+    BACKUP_CODE = "backup_code", _("with a backup code")
     NAME = "name", _("by name")
     PHONE = "phone", _("by phone number")
     EMAIL = "email", _("by email address")

@@ -1,4 +1,5 @@
-"""Staff sign-in pages: password, TOTP enrolment and verification, logout, and the access log.
+"""Staff sign-in pages: password, TOTP enrolment and verification, backup codes
+(ombuds.recovery), logout, and the access log.
 
 Sessions live in the database and expire after OMBUDS_SESSION_SECONDS of inactivity; the key is
 cycled after the password and again after the second factor; logging out deletes the row.
@@ -9,8 +10,10 @@ from __future__ import annotations
 from base64 import b32encode
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
+from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.views import redirect_to_login
@@ -20,11 +23,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ombuds import recovery
 from ombuds.accesslog import (
     AccessAction,
     AccessDetail,
@@ -33,8 +39,22 @@ from ombuds.accesslog import (
     log_page,
     record_access,
 )
-from ombuds.auth import is_verified, no_store, role_required, safe_next, second_factor_url
-from ombuds.auth_forms import AccessLogFilterForm, LoginForm, TokenForm
+from ombuds.auth import (
+    home_for,
+    is_verified,
+    no_store,
+    role_required,
+    safe_next,
+    second_factor_url,
+    staff_required,
+)
+from ombuds.auth_forms import (
+    AccessLogFilterForm,
+    BackupCodeForm,
+    LoginForm,
+    PasswordCheckForm,
+    TokenForm,
+)
 from ombuds.roles import Role
 
 
@@ -78,13 +98,15 @@ def _password_only(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _signed_in(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
+def _signed_in(
+    request: HttpRequest, device: Device, detail: str = AccessDetail.TOTP
+) -> HttpResponse:
     """The second factor passed: remember the device, cycle the key, log the sign-in."""
     otp_login(request, device)
     request.session.cycle_key()
     record_access(
         user=request.user, request=request, action=AccessAction.LOGIN, case_reference="",
-        detail=AccessDetail.TOTP,
+        detail=detail,
     )  # fmt: skip
     return redirect(safe_next(request))
 
@@ -119,7 +141,12 @@ def verify(request: HttpRequest) -> HttpResponse:
         if not error:
             return _signed_in(request, device)
         form.add_error("token", error)
-    return _page(request, "accounts/verify.html", {"form": form, "next": safe_next(request)})
+    next_url = safe_next(request)
+    recover_url = reverse("accounts:recover")
+    if next_url != home_for(request.user):
+        recover_url += "?" + urlencode({"next": next_url})
+    context = {"form": form, "next": next_url, "recover_url": recover_url}
+    return _page(request, "accounts/verify.html", context)
 
 
 def _enrolment_device(user: Any) -> TOTPDevice:
@@ -147,7 +174,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         error = _check_code(device, form.cleaned_data["token"], confirm=True)
         if not error:
-            return _signed_in(request, device)
+            _signed_in(request, device)
+            codes = recovery.issue(user=request.user, first=True)  # type: ignore[arg-type]
+            return _show_codes(request, codes, first=True)
         form.add_error("token", error)
     secret = b32encode(device.bin_key).decode()
     context = {
@@ -157,6 +186,52 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
     }
     return _page(request, "accounts/enrol.html", context)
+
+
+def _show_codes(request: HttpRequest, codes: list[str], *, first: bool) -> HttpResponse:
+    """The one page that ever shows these codes: the answer to the POST that made them."""
+    context = {"codes": codes, "first": first, "next": safe_next(request)}
+    return _page(request, "accounts/backup_codes_new.html", context)
+
+
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def recover(request: HttpRequest) -> HttpResponse:
+    """The second-factor step with a backup code instead of an app code."""
+    detour = _password_only(request)
+    if detour is not None:
+        return detour
+    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect(second_factor_url(request.user, safe_next(request)))
+    form = BackupCodeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        user = request.user
+        if recovery.throttled(user):  # type: ignore[arg-type]
+            form.add_error("code", _("Too many wrong codes. Wait a minute, then try again."))
+        elif (device := recovery.use(user=user, code=form.cleaned_data["code"])) is None:  # type: ignore[arg-type]
+            form.add_error("code", _("This backup code is not right, or it was already used."))
+        else:
+            left = recovery.remaining(user)  # type: ignore[arg-type]
+            messages.warning(request, ngettext(
+                "You signed in with a backup code. %(count)d code is left: make a new set soon.",
+                "You signed in with a backup code. %(count)d codes are left.",
+                left,
+            ) % {"count": left})  # fmt: skip
+            return _signed_in(request, device, AccessDetail.BACKUP_CODE)
+    return _page(request, "accounts/recover.html", {"form": form, "next": safe_next(request)})
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+@staff_required
+def backup_codes(request: HttpRequest) -> HttpResponse:
+    """How many backup codes are left; a new set (the old one stops working) after the password."""
+    form = PasswordCheckForm(request.user, request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        codes = recovery.issue(user=request.user, first=False)  # type: ignore[arg-type]
+        return _show_codes(request, codes, first=False)
+    context = {"form": form, "remaining": recovery.remaining(request.user)}  # type: ignore[arg-type]
+    return _page(request, "accounts/backup_codes.html", context)
 
 
 @require_POST

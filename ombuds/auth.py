@@ -25,7 +25,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ombuds import crypto
 from ombuds.roles import Role, roles_of
@@ -63,8 +63,10 @@ def home_for(user: Any) -> str:
 
 
 def second_factor_url(user: Any, next_url: str) -> str:
-    """Where a password-only user goes: enrolment first time, verification afterwards."""
-    step = "accounts:verify" if user_has_device(user, confirmed=True) else "accounts:enrol"
+    """Where a password-only user goes: enrolment first time, verification afterwards. Backup
+    codes alone (ombuds.recovery) do not count: without an app, a member enrols again."""
+    enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    step = "accounts:verify" if enrolled else "accounts:enrol"
     if next_url in {DEFAULT_NEXT, home_for(user)}:
         return reverse(step)
     return reverse(step) + "?" + urlencode({"next": next_url})

@@ -41,6 +41,40 @@ class TokenForm(forms.Form):
         return token
 
 
+class BackupCodeForm(forms.Form):
+    """One of the member's one-time backup codes (ombuds.recovery)."""
+
+    code = forms.CharField(
+        label=_("Backup code"),
+        help_text=_("Ten letters and digits, from the list you kept. Each code works once."),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "autofocus": True,
+                   "spellcheck": "false"}
+        ),
+    )  # fmt: skip
+
+
+class PasswordCheckForm(forms.Form):
+    """The member's own password, asked again before a sensitive change to their account."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password
+
+
 class AccessLogFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

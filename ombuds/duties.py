@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ombuds import recovery
 from ombuds.accesslog import record_access
 from ombuds.models import DataKey, DutyRequest, User
 from ombuds.roles import Role, ensure_groups, roles_of
@@ -129,6 +130,7 @@ def _apply(request: DutyRequest) -> None:
         subject.groups.remove(ensure_groups()[request.role])
     elif request.kind == Kind.RESET_SECOND_FACTOR:
         TOTPDevice.objects.filter(user=subject).delete()
+        recovery.remove(subject)
 
 
 def password_reset_allowed(*, subject: User, by: User) -> DutyRequest | None:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.admin.apps.SimpleAdminConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-time backup codes (ombuds/recovery.py)
     "axes",
     "django_fsm",
     "guardian",

@@ -186,6 +186,10 @@ EXPECTED: dict[str, Rule] = {
     "accounts:login": Rule("page", _login),
     "accounts:verify": Rule("page", sign_in_page(shows_to="unverified")),
     "accounts:enrol": Rule("page", sign_in_page(shows_to="no_second_factor")),
+    "accounts:recover": Rule("page", sign_in_page(shows_to="unverified")),  # a backup code
+    "accounts:backup_codes": Rule(  # every member makes their own new set
+        "page", staff_page(INTAKE, INVESTIGATOR, OMBUDSPERSON, "auditor", "sysadmin")
+    ),
     "accounts:logout": Rule("page", lambda persona: HTTPStatus.METHOD_NOT_ALLOWED),  # POST only
     "accounts:access_log": Rule("page", staff_page("auditor")),
     "accounts:duties": Rule("page", staff_page("sysadmin", OMBUDSPERSON)),
