@@ -21,15 +21,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextChoices
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from cases.access import visible_cases
 from cases.models import Attachment, Case, Outcome, Person, State
 from cases.services import _locked
 from notifications.models import Notification
 from ombuds.accesslog import record_access
 from ombuds.fields import SealedTextField
 from ombuds.models import SealedModel, User
+from ombuds.roles import Role, roles_of
 from ombuds.transactions import committing
 
 DECIDED = (Outcome.UPHELD, Outcome.DISMISSED, Outcome.SETTLED)
@@ -40,6 +43,43 @@ UNEXAMINED = (
     Outcome.NOT_SUPPLEMENTED,
 )
 ON_REQUEST = "on_request"
+
+
+class ErasureGround(TextChoices):
+    """Why the ombudsperson erases a case before its time (coded: it goes into the log)."""
+
+    PETITIONER_ASKED = (
+        "petitioner_asked",
+        _("The petitioner asked for their personal data to be erased (PIPA Art. 36)"),
+    )
+    CONSENT_WITHDRAWN = (
+        "consent_withdrawn",
+        _("The person affected withdrew their consent to this complaint being handled"),
+    )
+    FILED_IN_ERROR = (
+        "filed_in_error",
+        _("Filed in error: the complaint holds someone else's data or was never meant to be sent"),
+    )
+
+
+class HoldEnd(TextChoices):
+    """Why a legal hold is lifted (coded: it goes into the log)."""
+
+    PROCEEDINGS_ENDED = "proceedings_ended", _("The proceedings or request it served have ended")
+    SET_IN_ERROR = "set_in_error", _("It was set in error")
+
+
+def may_keep_or_erase(user: Any, case: Case) -> bool:
+    """Holds and erasure on request: the ombudsperson, on a closed case not yet erased (an open
+    case is withdrawn or decided first). `access_case` has already checked that they see it."""
+    closed = case.state == State.CLOSED and case.erased_at is None
+    return closed and Role.OMBUDSPERSON in roles_of(user)
+
+
+def held(user: Any) -> QuerySet[Case]:
+    """The cases under legal hold that `user` may open, longest held first."""
+    rows = visible_cases(user).filter(legal_hold_since__isnull=False, erased_at__isnull=True)
+    return rows.order_by("legal_hold_since", "pk")
 
 
 @dataclass(frozen=True)
@@ -89,9 +129,9 @@ def _sealed_relations(case: Case) -> Iterator[tuple[QuerySet[Any], list[str]]]:
             yield rows, columns
 
 
-def erase(case: Case, *, rule: str, actor: User | None = None) -> Erased | None:
+def erase(case: Case, *, rule: str, actor: User | None = None, ground: str = "") -> Erased | None:
     """Erase one case's personal data; None if it was erased already (or is held, unless the
-    ombudsperson erases on request)."""
+    ombudsperson erases on request, giving a coded `ground`: `ErasureGround`)."""
     with committing():
         case = _locked(case)
         if case.erased_at or (case.legal_hold_since and rule != ON_REQUEST):
@@ -109,6 +149,7 @@ def erase(case: Case, *, rule: str, actor: User | None = None) -> Erased | None:
         )  # fmt: skip
         case.data_key.shred()
         detail = f"rule={rule},people={people},files={len(files)},mail={messages}"
+        detail += f",ground={ground}" if ground else ""
         record_access(user=actor, request=None, action="erase_case",
                       case_reference=case.reference, detail=detail)  # fmt: skip
     for name in files:  # after the commit: a file whose row is gone is an orphan either way
@@ -126,11 +167,12 @@ def set_legal_hold(case: Case, *, actor: User, reason: str) -> None:
                       case_reference=case.reference, detail="set")  # fmt: skip
 
 
-def lift_legal_hold(case: Case, *, actor: User) -> None:
+def lift_legal_hold(case: Case, *, actor: User, ground: str = "") -> None:
     with committing():
         case = _locked(case)
         case.legal_hold_since, case.legal_hold_reason = None, ""
         case.version += 1
         case.save(update_fields=["legal_hold_since", "legal_hold_reason", "version"])
         record_access(user=actor, request=None, action="legal_hold",
-                      case_reference=case.reference, detail="lifted")  # fmt: skip
+                      case_reference=case.reference,
+                      detail=f"lifted,ground={ground}" if ground else "lifted")  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import respondents, staff
+from cases.views import respondents, retention, staff
 
 app_name = "staff"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("cases/<str:reference>/respondent/", respondents.code_respondent, name="code_respondent"),
     path("cases/<str:reference>/act/<str:action>/", staff.case_action, name="act"),
     path("cases/<str:reference>/attachments/<uuid:uid>/", staff.attachment, name="attachment"),
+    path("held/", retention.held_cases, name="held_cases"),
+    path("cases/<str:reference>/legal-hold/", retention.legal_hold, name="legal_hold"),
+    path("cases/<str:reference>/erase/", retention.erase, name="erase"),
 ]

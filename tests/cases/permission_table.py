@@ -145,6 +145,15 @@ def code_respondent_url(persona: str, state: str, action: str | None = None) -> 
     return expected
 
 
+def retention_url(persona: str, state: str, action: str | None = None) -> Expect:
+    """Legal holds and erasure on request (issue #13): the ombudsperson, on a closed case (an
+    open case is withdrawn or decided first); others who see the case get 403."""
+    expected = case_url(persona, state)
+    if expected == HTTPStatus.OK and not (ROLE[persona] == OMBUDSPERSON and state == CLO):
+        return HTTPStatus.FORBIDDEN
+    return expected
+
+
 def staff_page(*roles: str) -> Callable[[str], Expect]:
     def expect(persona: str) -> Expect:
         if (detour := gate(persona)) is not None:
@@ -200,6 +209,9 @@ EXPECTED: dict[str, Rule] = {
     "staff:register": Rule("page", staff_page(INTAKE, OMBUDSPERSON)),
     "staff:respondent_bodies": Rule("page", staff_page(OMBUDSPERSON)),  # the office's list
     "staff:code_respondent": Rule("case", code_respondent_url),
+    "staff:held_cases": Rule("page", staff_page(OMBUDSPERSON)),  # the list of held cases
+    "staff:legal_hold": Rule("case", retention_url),
+    "staff:erase": Rule("case", retention_url),
     # Statistics (issue #14): auditors and the ombudsperson; anonymised, no case.
     "stats:dashboard": Rule("page", staff_page("auditor", OMBUDSPERSON)),
     "stats:crosstab": Rule("page", staff_page("auditor", OMBUDSPERSON)),
