@@ -88,6 +88,9 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
         "last_login",
     )  # fmt: skip
     list_filter = ("is_active", RoleFilter)
+    # No search box: the admin's search is a GET (`?q=`), and a staff member's name or email
+    # typed there would reach URLs and logs. The list is short; filter by role or status.
+    search_fields = ()
     # Roles change only through the two-person rule (ombuds.duties, /staff/duties/): here they
     # are shown, never edited, for anyone; by their translated names, never their group codes.
     readonly_fields = ("last_login", "date_joined", "role_names")
@@ -162,6 +165,7 @@ class RoleGroupAdmin(GroupAdmin):
     """Groups are roles: their names are fixed, and they carry account permissions only."""
 
     list_display = ("role",)
+    search_fields = ()  # a GET search, as above; there are five roles
 
     @admin.display(description=_("Role"), ordering="name")
     def role(self, obj: Group) -> str:
