@@ -4,16 +4,19 @@
 
 - `db.sqlite3`: SQLite's online backup of the live database in one step, a consistent snapshot
   taken while the office keeps filing complaints (WAL readers do not block writers);
-- `attachments/`: the sealed evidence files that the snapshot's rows name, copied from the
-  storage (a file already there with the right checksum is kept: a rerun resumes);
+- `attachments/`: the sealed evidence files that the snapshot's rows name, read through the
+  storage API from the local folder or the S3 bucket (a file already there is kept: a rerun
+  resumes);
 - `manifest.json`: when, row counts, the SHA-256 of the database file and of every file, and the
   ids of the key-encryption keys that wrap the data keys (never the keys: back those up apart).
 
 `restore` checks every checksum against the manifest before it writes anything, and refuses a
 backup that does not match; `verify` then proves the restored copy usable with the keys at
 hand: every data key unwraps, a sample of sealed values and every attachment decrypt, the
-access log's chain verifies, and the counts are the manifest's. On PostgreSQL, the database is
-backed up with `pg_dump` (README, "Backups"); these commands handle SQLite.
+access log's chain verifies, and the counts are the manifest's. `restore` writes the files back
+through the storage API too, so either storage works. On PostgreSQL, the database is backed up
+with `pg_dump` and the bucket or folder alongside it (README, "Backups"); these commands handle
+SQLite.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
@@ -133,19 +137,30 @@ def check(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def restore(folder: Path, *, database: Path, media: Path, progress: Progress) -> dict[str, Any]:
-    """Check the backup whole, then copy it into an empty data directory."""
+def restore(folder: Path, *, database: Path, progress: Progress) -> dict[str, Any]:
+    """Check the backup whole, then copy it into an empty database file and an empty attachment
+    storage (a folder, or a bucket: the files go through the storage API)."""
     manifest = check(folder)
-    if database.exists() or (media.exists() and any(media.iterdir())):
-        raise BackupError("restore only into an empty data directory")
+    if database.exists() or _storage_in_use():
+        raise BackupError("restore only into an empty data directory and attachment storage")
     database.parent.mkdir(parents=True, exist_ok=True)
-    media.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(folder / DATABASE, database)
     for number, name in enumerate(manifest["files"], 1):
-        shutil.copyfile(folder / FILES / name, media / name)
+        with (folder / FILES / name).open("rb") as handle:
+            saved = default_storage.save(name, File(handle))
+        if saved != name:
+            raise BackupError(f"the storage renamed {name} to {saved}")
         if number % 500 == 0 or number == len(manifest["files"]):
             progress(f"Restored {number} of {len(manifest['files'])} attachment files")
     return manifest
+
+
+def _storage_in_use() -> bool:
+    try:
+        folders, files = default_storage.listdir("")
+    except FileNotFoundError:  # a folder not made yet
+        return False
+    return bool(folders or files)
 
 
 @dataclass
@@ -187,7 +202,3 @@ def _try(result: Verified, what: str, read: Callable[[], object]) -> None:
         read()
     except Exception as error:
         result.problems.append(f"{what} does not decrypt ({type(error).__name__})")
-
-
-def media_root() -> Path:
-    return Path(default_storage.path(""))  # FileSystemStorage: its location

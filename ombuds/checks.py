@@ -42,6 +42,19 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessa
     return errors
 
 
+@checks.register(checks.Tags.compatibility)
+def check_storage(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    if settings.OMBUDS_STORAGE == "s3" and not settings.OMBUDS_S3_BUCKET:
+        return [
+            checks.Error(
+                "OMBUDS_STORAGE=s3 needs OMBUDS_S3_BUCKET.",
+                hint="Name the bucket every app host stores evidence in (README, Configuration).",
+                id="ombuds.E004",
+            )
+        ]
+    return []
+
+
 def refuse_to_serve_without_keys() -> None:
     """For the WSGI/ASGI entry points: exit with the key checks' plain messages, no traceback."""
     errors = check_keys()

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -176,12 +177,48 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("OMBUDS_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Attachments are sealed before they reach storage, which never serves them directly: local files
+# (one host, or a folder every host mounts) or, with OMBUDS_STORAGE=s3, a bucket of any
+# S3-compatible object store (django-storages) that every app host reaches.
+OMBUDS_STORAGE = env("OMBUDS_STORAGE", "local")
+OMBUDS_S3_BUCKET = env("OMBUDS_S3_BUCKET")
+ATTACHMENT_STORAGE: dict[str, object] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": env("OMBUDS_MEDIA_ROOT", str(DATA_DIR / "attachments"))},
+}
+if OMBUDS_STORAGE == "s3":
+    from botocore.config import Config as BotoConfig
+
+    ATTACHMENT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": OMBUDS_S3_BUCKET,
+            "location": env("OMBUDS_S3_PREFIX", "attachments"),
+            # Empty: AWS itself; else e.g. https://s3.example.internal (MinIO, Ceph, Garage…).
+            "endpoint_url": env("OMBUDS_S3_ENDPOINT_URL") or None,
+            "region_name": env("OMBUDS_S3_REGION") or None,
+            # Empty: boto3's own chain (instance role, AWS_* variables, ~/.aws).
+            "access_key": env("OMBUDS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("OMBUDS_S3_SECRET_ACCESS_KEY") or None,
+            # Names are random (uuid4): no existence check before a write.
+            "file_overwrite": True,
+            "default_acl": None,
+            "querystring_auth": True,
+            "max_memory_size": 1024 * 1024,
+            # A store that is down is told within seconds (/healthz), not after minutes.
+            "client_config": BotoConfig(
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"max_attempts": 3, "mode": "standard"},
+                # "path" for stores without a DNS name per bucket (MinIO, say); empty: boto3's.
+                s3={"addressing_style": env("OMBUDS_S3_ADDRESSING_STYLE") or None},
+            ),
+        },
+    }
+elif OMBUDS_STORAGE != "local":
+    raise ImproperlyConfigured("OMBUDS_STORAGE is 'local' (the default) or 's3'")
 STORAGES = {
-    # Attachments are encrypted before they reach storage; MEDIA is never served directly.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env("OMBUDS_MEDIA_ROOT", str(DATA_DIR / "attachments"))},
-    },
+    "default": ATTACHMENT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

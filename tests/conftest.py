@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 from tests import factories
+from tests.s3 import s3_bucket, s3_server, s3_storage  # noqa: F401 - fixtures for every module
 
 TEST_KEYS = "test1:" + base64.b64encode(b"k" * 32).decode()
 TEST_INDEX_KEY = base64.b64encode(b"i" * 32).decode()

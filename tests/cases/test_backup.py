@@ -29,11 +29,15 @@ def _sqlite_only() -> None:
         pytest.skip("on PostgreSQL the database is backed up with pg_dump")
 
 
-def manage(*args: str, data: Path, keys: str = TEST_KEYS) -> subprocess.CompletedProcess[str]:
-    """`manage.py` in another process, on the data directory `data` (a restored install)."""
+def manage(
+    *args: str, data: Path, keys: str = TEST_KEYS, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`manage.py` in another process, on the data directory `data` (a restored install);
+    `env` adds variables (another attachment storage, say)."""
     env = {**os.environ, "OMBUDS_DATA_DIR": str(data), "OMBUDS_MEDIA_ROOT": str(data / "files"),
            "OMBUDS_SQLITE_PATH": str(data / "ombuds.sqlite3"), "OMBUDS_KEYS": keys,
-           "OMBUDS_INDEX_KEY": TEST_INDEX_KEY, "PYTHONWARNINGS": "ignore"}  # fmt: skip
+           "OMBUDS_INDEX_KEY": TEST_INDEX_KEY, "PYTHONWARNINGS": "ignore",
+           **(env or {})}  # fmt: skip
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
 

@@ -29,6 +29,7 @@ def test_a_database_that_does_not_answer_is_a_503(client):
         response = client.get("/healthz")
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json()["failed"] == ["database"]
+    assert response.json()["reasons"] == {"database": "OperationalError"}
 
 
 def test_storage_that_takes_no_write_is_a_503(client, settings):
@@ -36,6 +37,7 @@ def test_storage_that_takes_no_write_is_a_503(client, settings):
     response = client.get("/healthz")
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json() == {"status": "unavailable", "failed": ["storage"],
+                               "reasons": {"storage": "DiskFullError"},
                                "outbox_oldest_due_seconds": 0}  # fmt: skip
 
 

@@ -1,5 +1,6 @@
 """`manage.py restore FOLDER`: check a backup against its manifest, then copy it into this
-install's (empty) data directory: OMBUDS_SQLITE_PATH / OMBUDS_DATA_DIR and OMBUDS_MEDIA_ROOT.
+install's (empty) data directory: OMBUDS_SQLITE_PATH / OMBUDS_DATA_DIR, and the (empty)
+attachment storage, OMBUDS_MEDIA_ROOT or the S3 bucket.
 A backup that does not match its manifest is reported and nothing is written. Run
 `verify_backup FOLDER` next."""
 
@@ -27,8 +28,7 @@ class Command(BaseCommand):
         database = Path(str(connection.settings_dict["NAME"]))
         connection.close()
         try:
-            manifest = backup.restore(folder, database=database, media=backup.media_root(),
-                                      progress=self.stdout.write)  # fmt: skip
+            manifest = backup.restore(folder, database=database, progress=self.stdout.write)
         except backup.BackupError as error:
             raise CommandError(f"Not restored: {error}.") from None
         self.stdout.write(
