@@ -87,6 +87,9 @@ class RespondentBody(models.Model):
 class Case(ConcurrentTransitionMixin, SealedModel):
     reference = models.CharField(_("case reference"), max_length=16, unique=True)
     access_key_hash = models.CharField(max_length=64)
+    # The id of the index key the access key was hashed with (ombuds.crypto): it cannot be
+    # hashed again without the access key, so it verifies under that key until the case closes.
+    access_key_id = models.CharField(max_length=32, db_index=True)
     submission_token = models.UUIDField(null=True, blank=True, unique=True)
 
     state = FSMField(default=State.RECEIVED, choices=State.choices, protected=True, db_index=True)
@@ -360,6 +363,7 @@ class Person(SealedModel):
     phone_index = models.CharField(max_length=32, blank=True, db_index=True)
     email_index = models.CharField(max_length=32, blank=True, db_index=True)
     index_version = models.PositiveSmallIntegerField(default=0)
+    index_key_id = models.CharField(max_length=32, blank=True)  # the index key they are made with
     address = SealedTextField()
     relationship = SealedTextField()
 

@@ -58,9 +58,24 @@ def normalise_access_key(text: str) -> str:
     return _group(cleaned) if len(cleaned) == KEY_SYMBOLS else ""
 
 
-def hash_access_key(reference: str, access_key: str) -> str:
-    return crypto.keyed_hash(f"{reference}|{access_key}", purpose="access-key")
+def hash_access_key(reference: str, access_key: str, *, key_id: str | None = None) -> str:
+    """The keyed hash of an access key, under the current index key or the one named."""
+    return crypto.keyed_hash(f"{reference}|{access_key}", purpose="access-key", key_id=key_id)
 
 
-def access_key_matches(stored_hash: str, reference: str, access_key: str) -> bool:
-    return hmac.compare_digest(stored_hash, hash_access_key(reference, access_key))
+def access_key_fields(reference: str, access_key: str) -> dict[str, str]:
+    """The Case columns that keep a new access key: its hash and the index key's id."""
+    key_id = crypto.index_key_id()
+    return {
+        "access_key_hash": hash_access_key(reference, access_key, key_id=key_id),
+        "access_key_id": key_id,
+    }
+
+
+def access_key_matches(stored_hash: str, key_id: str, reference: str, access_key: str) -> bool:
+    """Whether the access key is the one hashed under the index key `key_id` (kept after a
+    rotation: an access key cannot be hashed again without it). A key id no longer configured
+    matches nothing, after the same work as any other attempt."""
+    configured = key_id in crypto.index_key_ids()
+    computed = hash_access_key(reference, access_key, key_id=key_id if configured else None)
+    return hmac.compare_digest(stored_hash, computed) and configured

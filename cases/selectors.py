@@ -33,8 +33,8 @@ def case_by_receipt(reference: str, access_key: str) -> Case | None:
         if reference
         else None
     )
-    stored = case.access_key_hash if case else _NO_CASE_HASH
-    matches = receipts.access_key_matches(stored, reference, access_key)
+    stored, key_id = (case.access_key_hash, case.access_key_id) if case else (_NO_CASE_HASH, "")
+    matches = receipts.access_key_matches(stored, key_id, reference, access_key)
     return case if case and matches and access_key else None
 
 

@@ -62,7 +62,7 @@ def _new_case(
     case = Case(
         data_key=DataKey.generate(),
         reference=reference,
-        access_key_hash=receipts.hash_access_key(reference, access_key),
+        **receipts.access_key_fields(reference, access_key),
         state=State.SCREENING if channel == Channel.OWN_MOTION else State.RECEIVED,
         submission_token=data.get("submission"),
         channel=channel,
@@ -197,6 +197,20 @@ def _store_evidence(
         )
 
 
+def case_rekey_access_key(*, case: Case, access_key: str) -> bool:
+    """Hash a petitioner's access key again under the current index key, when it has just been
+    verified under an old one (the only moment the key is at hand: it is never stored). Nothing
+    staff see changes, so the case's version stays. True when it was re-keyed."""
+    fields = receipts.access_key_fields(case.reference, access_key)
+    if case.access_key_id == fields["access_key_id"]:
+        return False
+    return bool(
+        Case.objects.filter(
+            pk=case.pk, access_key_hash=case.access_key_hash, access_key_id=case.access_key_id
+        ).update(**fields)
+    )
+
+
 def case_reissue_receipt(*, case: Case, now: datetime | None = None) -> Filed | None:
     """A new access key for a complaint whose form was sent again (its receipt may never have
     reached the petitioner: the connection failed, the server failed after the commit). The
@@ -209,9 +223,10 @@ def case_reissue_receipt(*, case: Case, now: datetime | None = None) -> Filed | 
     access_key = receipts.new_access_key()
     with committing():
         case = _locked(case)
-        case.access_key_hash = receipts.hash_access_key(case.reference, access_key)
+        for column, value in receipts.access_key_fields(case.reference, access_key).items():
+            setattr(case, column, value)
         case.version += 1
-        case.save(update_fields=["access_key_hash", "version"])
+        case.save(update_fields=["access_key_hash", "access_key_id", "version"])
         CaseEvent.objects.create(
             case=case,
             data_key=case.data_key,

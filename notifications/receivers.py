@@ -69,9 +69,10 @@ def find_notification(event: AnymailTrackingEvent) -> Notification | None:
     candidates = Notification.objects.filter(reduce(operator.or_, matches)).exclude(
         status=Notification.Status.PENDING
     )
-    recipient_index = crypto.blind_index(str(event.recipient or ""), purpose="email")
+    # Under every configured index key: a message queued before a rotation keeps the old one.
+    recipient = crypto.blind_indexes(str(event.recipient or ""), purpose="email")
     for notification in candidates.order_by("-pk")[:5]:
-        if not recipient_index or notification.recipient_index == recipient_index:
+        if not any(recipient.values()) or notification.recipient_index in recipient.values():
             return notification
     return None
 

@@ -93,7 +93,7 @@ def notify(
     if not to:
         return None
     index = crypto.blind_index(to, purpose="email")
-    if Suppression.objects.filter(recipient_index=index).exists():
+    if _suppressed(to):
         return None  # stopped by its owner, or undeliverable for good: never queued
     now = timezone.now()
     notification = Notification.objects.create(
@@ -116,6 +116,17 @@ def announce_duty(to: str, context: dict[str, str], data_key: DataKey) -> Notifi
     """Tell an ombudsperson of a step of a two-person request (`ombuds.duties`)."""
     return notify(Event.STAFF_DUTY, to=to, language=settings.LANGUAGE_CODE, context=context,
                   data_key=data_key)  # fmt: skip
+
+
+def _suppressed(to: str) -> bool:
+    """Whether the address is suppressed, under the current index key or an old one (a
+    suppression not yet re-keyed after a rotation is moved to the current key here)."""
+    indexes = crypto.blind_indexes(to, purpose="email")
+    found = list(Suppression.objects.filter(recipient_index__in=list(indexes.values())))
+    current = indexes[crypto.index_key_id()]
+    if found and all(row.recipient_index != current for row in found):
+        Suppression.objects.filter(pk=found[0].pk).update(recipient_index=current)
+    return bool(found)
 
 
 def suppress(index: str, *, reason: str) -> None:

@@ -17,6 +17,7 @@ keep the head that `verify_access_log` prints somewhere else to compare.
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
 from collections.abc import Callable
@@ -144,13 +145,27 @@ def canonical(entry: AccessLogEntry) -> str:
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
 
 
-def entry_mac(entry: AccessLogEntry, *, previous_mac: str) -> str:
-    return crypto.keyed_hash(f"{previous_mac}\n{canonical(entry)}", purpose=PURPOSE)
+def entry_mac(entry: AccessLogEntry, *, previous_mac: str, key_id: str | None = None) -> str:
+    message = f"{previous_mac}\n{canonical(entry)}"
+    return crypto.keyed_hash(message, purpose=PURPOSE, key_id=key_id)
 
 
-def anchor_mac(anchor: AccessLogAnchor) -> str:
+def anchor_mac(anchor: AccessLogAnchor, *, key_id: str | None = None) -> str:
     fields = ["v1", _utc(anchor.created_at), anchor.last_id, anchor.last_mac, anchor.rows_purged]
-    return crypto.keyed_hash(json.dumps(fields, separators=(",", ":")), purpose=ANCHOR_PURPOSE)
+    message = json.dumps(fields, separators=(",", ":"))
+    return crypto.keyed_hash(message, purpose=ANCHOR_PURPOSE, key_id=key_id)
+
+
+def _verifies(mac: str, make: Callable[[str], str]) -> bool:
+    """Whether `mac` is `make(key id)` under a configured index key: rows written before the
+    index key was rotated keep verifying while the old key is configured."""
+    return any(hmac.compare_digest(mac, make(key_id)) for key_id in crypto.index_key_ids())
+
+
+def _entry_verifies(entry: AccessLogEntry, *, previous_mac: str) -> bool:
+    return _verifies(
+        entry.mac, lambda key_id: entry_mac(entry, previous_mac=previous_mac, key_id=key_id)
+    )
 
 
 # Verification ----------------------------------------------------------------------------------
@@ -174,7 +189,7 @@ def _start() -> tuple[str, int, str]:
     anchor = AccessLogAnchor.objects.order_by("-id").first()
     if anchor is None:
         return "", 0, ""
-    if anchor.mac != anchor_mac(anchor):
+    if not _verifies(anchor.mac, lambda key_id: anchor_mac(anchor, key_id=key_id)):
         return "", 0, f"the purge anchor {anchor.pk} has been altered"
     return anchor.last_mac, anchor.last_id, ""
 
@@ -194,7 +209,7 @@ def verify_chain(
             if entry.previous_mac != expected:
                 problem = "the row before it is missing or altered"
                 return ChainReport(rows, head_id, expected, entry.pk, problem)
-            if entry.mac != entry_mac(entry, previous_mac=expected):
+            if not _entry_verifies(entry, previous_mac=expected):
                 return ChainReport(rows, head_id, expected, entry.pk, "the row has been altered")
             expected, head_id, rows = entry.mac, entry.pk, rows + 1
         after = batch[-1].pk

@@ -22,11 +22,13 @@ def _secret_key_set() -> bool:
 @checks.register(checks.Tags.security)
 def check_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     errors: list[checks.CheckMessage] = []
+    index_set = settings.OMBUDS_INDEX_KEYS or settings.OMBUDS_INDEX_KEY
     if settings.PRODUCTION:
-        if not settings.OMBUDS_KEYS or not settings.OMBUDS_INDEX_KEY:
+        if not settings.OMBUDS_KEYS or not index_set:
             errors.append(
                 checks.Error(
-                    "OMBUDS_KEYS and OMBUDS_INDEX_KEY must be set in production.",
+                    "OMBUDS_KEYS and OMBUDS_INDEX_KEYS (or OMBUDS_INDEX_KEY) must be set in "
+                    "production.",
                     hint="Generate keys with `manage.py rotate_keys --new-key` on a dev machine.",
                     id="ombuds.E001",
                 )
@@ -35,8 +37,8 @@ def check_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessa
             errors.append(checks.Error("DJANGO_SECRET_KEY must be set.", id="ombuds.E002"))
     try:
         crypto.parse_keys(settings.OMBUDS_KEYS) if settings.OMBUDS_KEYS else None
-        if settings.OMBUDS_INDEX_KEY:
-            crypto._decode_key(settings.OMBUDS_INDEX_KEY, "OMBUDS_INDEX_KEY")
+        if index_set:
+            crypto.parse_index_keys(settings.OMBUDS_INDEX_KEYS, settings.OMBUDS_INDEX_KEY)
     except crypto.KeyConfigurationError as error:
         errors.append(checks.Error(str(error), id="ombuds.E003"))
     return errors

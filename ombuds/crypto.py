@@ -6,7 +6,11 @@
   crypto-shreds everything sealed with it.
 - Values are sealed with AES-256-GCM. A token carries a format byte and the data key's id, and its
   associated data binds the table, column and row it belongs to, so a token copied elsewhere fails.
-- Exact-match lookups go through a keyed HMAC (`blind_index`), never through plaintext.
+- Exact-match lookups go through a keyed HMAC (`blind_index`), never through plaintext. The HMAC
+  keys have ids too (`OMBUDS_INDEX_KEYS="id:base64,old-id:base64"`, the first current; a lone
+  `OMBUDS_INDEX_KEY` is the key `index1`): every stored hash records the id of its key, lookups
+  try the current key and then the old ones, and `manage.py rotate_index_key` recomputes what
+  can be recomputed (docs/design.md §4).
 
 Opening fails closed: any problem raises `DecryptionError`, never returns ciphertext.
 """
@@ -50,11 +54,25 @@ class KeyConfigurationError(ImproperlyConfigured):
     """The key-encryption keys or the index key are missing or malformed."""
 
 
+# The id of the index key given alone as OMBUDS_INDEX_KEY (and of every hash stored before index
+# keys had ids): `OMBUDS_INDEX_KEY=K` is `OMBUDS_INDEX_KEYS=index1:K`.
+LEGACY_INDEX_ID = "index1"
+
+
 @dataclass(frozen=True)
 class Keyring:
     primary_id: str
     keks: dict[str, bytes]
-    index_key: bytes
+    index_keys: dict[str, bytes]  # the current one first
+
+    @property
+    def index_id(self) -> str:
+        """The id of the current index key: every new hash is made with it."""
+        return next(iter(self.index_keys))
+
+    @property
+    def index_key(self) -> bytes:
+        return self.index_keys[self.index_id]
 
     def kek(self, kek_id: str) -> bytes:
         try:
@@ -85,7 +103,7 @@ def _decode_key(text: str, name: str) -> bytes:
     return key
 
 
-def parse_keys(spec: str) -> tuple[str, dict[str, bytes]]:
+def parse_keys(spec: str, name: str = "OMBUDS_KEYS") -> tuple[str, dict[str, bytes]]:
     """Parse `id:base64,id2:base64`; the first key is the primary one."""
     keks: dict[str, bytes] = {}
     for item in (part.strip() for part in spec.split(",")):
@@ -93,13 +111,26 @@ def parse_keys(spec: str) -> tuple[str, dict[str, bytes]]:
             continue
         kek_id, sep, material = item.partition(":")
         if not sep or not kek_id or len(kek_id) > 32:
-            raise KeyConfigurationError("OMBUDS_KEYS entries look like 'id:base64key'")
+            raise KeyConfigurationError(f"{name} entries look like 'id:base64key'")
         if kek_id in keks:
-            raise KeyConfigurationError(f"OMBUDS_KEYS names {kek_id!r} twice")
-        keks[kek_id] = _decode_key(material, f"OMBUDS_KEYS[{kek_id}]")
+            raise KeyConfigurationError(f"{name} names {kek_id!r} twice")
+        keks[kek_id] = _decode_key(material, f"{name}[{kek_id}]")
     if not keks:
-        raise KeyConfigurationError("OMBUDS_KEYS is empty")
+        raise KeyConfigurationError(f"{name} is empty")
     return next(iter(keks)), keks
+
+
+def parse_index_keys(keys: str, single: str) -> dict[str, bytes]:
+    """The index keys from OMBUDS_INDEX_KEYS (`id:base64,…`, the first current) or, for
+    installs from before index keys had ids, the lone OMBUDS_INDEX_KEY (the key `index1`)."""
+    if keys and single:
+        raise KeyConfigurationError(
+            "set OMBUDS_INDEX_KEYS or OMBUDS_INDEX_KEY, not both "
+            f"(OMBUDS_INDEX_KEY is the key {LEGACY_INDEX_ID!r} in OMBUDS_INDEX_KEYS)"
+        )
+    if keys:
+        return parse_keys(keys, "OMBUDS_INDEX_KEYS")[1]
+    return {LEGACY_INDEX_ID: _decode_key(single, "OMBUDS_INDEX_KEY")}
 
 
 def _development_keys(path: Path) -> tuple[str, str]:
@@ -125,21 +156,24 @@ def _development_keys(path: Path) -> tuple[str, str]:
 
 @cache
 def keyring() -> Keyring:
-    keys, index_key = settings.OMBUDS_KEYS, settings.OMBUDS_INDEX_KEY
-    if not keys or not index_key:
+    keys, index_keys = settings.OMBUDS_KEYS, settings.OMBUDS_INDEX_KEYS
+    index_key = settings.OMBUDS_INDEX_KEY
+    if not keys or not (index_keys or index_key):
         if settings.PRODUCTION:
             raise KeyConfigurationError(
-                "OMBUDS_KEYS and OMBUDS_INDEX_KEY must be set in production"
+                "OMBUDS_KEYS and OMBUDS_INDEX_KEYS (or OMBUDS_INDEX_KEY) must be set in production"
             )
         dev_keys, dev_index = _development_keys(Path(settings.OMBUDS_DEV_KEY_FILE))
-        keys, index_key = keys or dev_keys, index_key or dev_index
+        keys = keys or dev_keys
+        if not (index_keys or index_key):
+            index_key = dev_index
     primary_id, keks = parse_keys(keys)
-    return Keyring(primary_id, keks, _decode_key(index_key, "OMBUDS_INDEX_KEY"))
+    return Keyring(primary_id, keks, parse_index_keys(index_keys, index_key))
 
 
 @receiver(setting_changed)
 def _reset_keyring(*, setting: str, **kwargs: object) -> None:
-    if setting in {"OMBUDS_KEYS", "OMBUDS_INDEX_KEY", "OMBUDS_DEV_KEY_FILE"}:
+    if setting in {"OMBUDS_KEYS", "OMBUDS_INDEX_KEY", "OMBUDS_INDEX_KEYS", "OMBUDS_DEV_KEY_FILE"}:
         keyring.cache_clear()
 
 
@@ -194,13 +228,41 @@ def unseal(token: bytes, *, data_key: DataKey, context: str) -> bytes:
 # Keyed hashes ----------------------------------------------------------------------------------
 
 
-def keyed_hash(value: str, *, purpose: str) -> str:
-    """HMAC-SHA256 of `value` under the index key, separated by purpose (hex, 64 chars)."""
+def index_key_id() -> str:
+    """The id of the current index key, to store beside each hash made now."""
+    return keyring().index_id
+
+
+def index_key_ids() -> list[str]:
+    """Every configured index key id, the current one first."""
+    return list(keyring().index_keys)
+
+
+def keyed_hash(value: str, *, purpose: str, key_id: str | None = None) -> str:
+    """HMAC-SHA256 of `value` under the current index key (or the one named `key_id`: raises
+    DecryptionError if it is not configured), separated by purpose (hex, 64 chars)."""
+    ring = keyring()
+    try:
+        key = ring.index_keys[key_id or ring.index_id]
+    except KeyError:
+        raise DecryptionError(f"index key {key_id!r} is not configured") from None
     message = purpose.encode() + b"\x00" + value.encode()
-    return hmac.new(keyring().index_key, message, hashlib.sha256).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def blind_index(value: str, *, purpose: str) -> str:
+def keyed_hashes(value: str, *, purpose: str) -> dict[str, str]:
+    """`keyed_hash` under every configured index key: {key id: hash}, the current key first."""
+    return {key_id: keyed_hash(value, purpose=purpose, key_id=key_id) for key_id in index_key_ids()}
+
+
+def blind_index(value: str, *, purpose: str, key_id: str | None = None) -> str:
     """An exact-match index for a normalised personal value; empty for an empty value."""
     normalised = " ".join(value.split()).casefold()
-    return keyed_hash(normalised, purpose=purpose)[:32] if normalised else ""
+    return keyed_hash(normalised, purpose=purpose, key_id=key_id)[:32] if normalised else ""
+
+
+def blind_indexes(value: str, *, purpose: str) -> dict[str, str]:
+    """`blind_index` under every configured index key: {key id: index}, the current key first
+    (a lookup of a value indexed before a rotation finishes)."""
+    ids = index_key_ids()
+    return {key_id: blind_index(value, purpose=purpose, key_id=key_id) for key_id in ids}

@@ -258,7 +258,8 @@ OMBUDS_TRUSTED_PROXY_COUNT = int(env("OMBUDS_TRUSTED_PROXY_COUNT", "0"))
 # Keys (see ombuds/crypto.py). Separate from SECRET_KEY. In development a key file is created in
 # DATA_DIR on first use; production refuses to start without OMBUDS_KEYS and OMBUDS_INDEX_KEY.
 OMBUDS_KEYS = env("OMBUDS_KEYS")
-OMBUDS_INDEX_KEY = env("OMBUDS_INDEX_KEY")
+OMBUDS_INDEX_KEY = env("OMBUDS_INDEX_KEY")  # one key, id "index1": before index keys had ids
+OMBUDS_INDEX_KEYS = env("OMBUDS_INDEX_KEYS")  # "id:base64,old-id:base64", the first current
 OMBUDS_DEV_KEY_FILE = DATA_DIR / "dev-keys.json"
 
 # Intake and tracking limits.

@@ -161,6 +161,7 @@ def track(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             case = selectors.case_by_receipt(data["reference"], data["access_key"])
             if case is not None:
+                services.case_rekey_access_key(case=case, access_key=data["access_key"])
                 request.session.cycle_key()
                 request.session[TRACKING] = {"case": case.pk, "at": int(time.time())}
                 return redirect("cases:tracked")

@@ -271,7 +271,7 @@ class Generator:
         case: Row = {
             "id": pk, "data_key_id": data_key.pk, "reference": reference, "state": plan.state,
             "outcome": plan.outcome, "channel": channel, "filing_mode": mode,
-            "access_key_hash": receipts.hash_access_key(reference, access_key),
+            **receipts.access_key_fields(reference, access_key),
             "language": language, "victim_consents": True if mode == FilingMode.ON_BEHALF else None,
             "narrative": self.text(language, rng.randint(2, 6)),
             "incident_place": rng.choice(PLACES) if rng.random() < 0.6 else "",

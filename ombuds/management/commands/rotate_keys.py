@@ -1,6 +1,6 @@
 """`manage.py rotate_keys`: re-wrap data keys under the primary key-encryption key.
 
-    manage.py rotate_keys --new-key   # print a fresh key for OMBUDS_KEYS or OMBUDS_INDEX_KEY
+    manage.py rotate_keys --new-key   # print a fresh key for OMBUDS_KEYS or OMBUDS_INDEX_KEYS
     manage.py rotate_keys             # re-wrap, in batches; Ctrl-C stops after the current batch
     manage.py rotate_keys --check     # per KEK id, how many data keys it wraps; non-zero if stale
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from types import FrameType
 from typing import Any
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         mode.add_argument(
             "--new-key",
             action="store_true",
-            help="Print a freshly generated base64 key for OMBUDS_KEYS or OMBUDS_INDEX_KEY.",
+            help="Print a freshly generated base64 key for OMBUDS_KEYS or OMBUDS_INDEX_KEYS.",
         )
         parser.add_argument(
             "--batch", type=int, default=5000, help="Data keys per transaction (default 5000)."
@@ -147,23 +147,27 @@ class Command(BaseCommand):
             f"key-encryption key {primary!r}. Old keys may now be removed from OMBUDS_KEYS."
         )
 
-    @contextmanager
-    def stop_on_interrupt(self) -> Iterator[Callable[[], bool]]:
-        """Turn the first Ctrl-C (or SIGTERM) into "stop after this batch"; a second one aborts."""
-        if threading.current_thread() is not threading.main_thread():
-            yield lambda: False  # signal handlers can only be set from the main thread
-            return
-        requested = threading.Event()
+    def stop_on_interrupt(self) -> AbstractContextManager[Callable[[], bool]]:
+        return stop_on_interrupt(self.stderr.write)
 
-        def handler(signum: int, frame: FrameType | None) -> None:
-            if requested.is_set():
-                raise KeyboardInterrupt  # the batch in hand rolls back
-            requested.set()
-            self.stderr.write("Stopping after the current batch (Ctrl-C again to stop at once).")
 
-        previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            yield requested.is_set
-        finally:
-            for sig, old in previous.items():
-                signal.signal(sig, old)
+@contextmanager
+def stop_on_interrupt(say: Callable[[str], object]) -> Iterator[Callable[[], bool]]:
+    """Turn the first Ctrl-C (or SIGTERM) into "stop after this batch"; a second one aborts."""
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False  # signal handlers can only be set from the main thread
+        return
+    requested = threading.Event()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if requested.is_set():
+            raise KeyboardInterrupt  # the batch in hand rolls back
+        requested.set()
+        say("Stopping after the current batch (Ctrl-C again to stop at once).")
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield requested.is_set
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)

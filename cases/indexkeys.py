@@ -1,0 +1,67 @@
+"""Rotating the index key (`OMBUDS_INDEX_KEYS`): what still uses an old key (docs/design.md §4).
+
+Every blind index and access-key hash records the id of the index key it was made with.
+After a new key is put first in `OMBUDS_INDEX_KEYS` (the old one kept after it):
+
+- people's blind indexes are recomputed from their decrypted values (`cases.people.reindex`,
+  run by `manage.py rotate_index_key`), their suppressed email addresses moving with them;
+- an access key cannot be: only its hash is stored. It keeps verifying under its old key id,
+  and is hashed again under the current key the next time the petitioner opens the case
+  (`services.case_rekey_access_key`). The old key must stay configured while an open case's
+  access key uses it; once a case is closed, its petitioner can no longer open it after the
+  old key is removed.
+- the access log's MACs are not recomputed (that would rewrite the tamper-evident chain):
+  rows written before the rotation verify under the old key while it is configured.
+
+`usage()` says, per key id, how much still uses it: the old key can go when no person and no
+open case does (`rotate_index_key --check`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from cases.models import Case, Person, State
+from ombuds import crypto
+
+
+@dataclass(frozen=True)
+class IndexKeyUsage:
+    key_id: str
+    current: bool
+    configured: bool
+    people: int
+    open_cases: int  # access keys of cases not closed: these need the key
+    closed_cases: int  # access keys of closed, not erased cases: their petitioners' only way in
+
+    @property
+    def retirable(self) -> bool:
+        return not self.current and not self.people and not self.open_cases
+
+
+def _counts(rows: QuerySet[Any], column: str) -> dict[str, int]:
+    return dict(rows.values(column).annotate(n=Count("pk")).values_list(column, "n"))
+
+
+def usage() -> list[IndexKeyUsage]:
+    """Per index key id (configured or found in use), the current one first."""
+    configured = crypto.index_key_ids()
+    people = _counts(Person.objects.all(), "index_key_id")
+    live = Case.objects.filter(erased_at__isnull=True)
+    open_cases = _counts(live.exclude(state=State.CLOSED), "access_key_id")
+    closed_cases = _counts(live.filter(state=State.CLOSED), "access_key_id")
+    ids = list(dict.fromkeys([*configured, *sorted({*people, *open_cases, *closed_cases})]))
+    return [
+        IndexKeyUsage(
+            key_id,
+            current=key_id == configured[0],
+            configured=key_id in configured,
+            people=people.get(key_id, 0),
+            open_cases=open_cases.get(key_id, 0),
+            closed_cases=closed_cases.get(key_id, 0),
+        )
+        for key_id in ids
+    ]
