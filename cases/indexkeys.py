@@ -10,11 +10,13 @@ After a new key is put first in `OMBUDS_INDEX_KEYS` (the old one kept after it):
   (`services.case_rekey_access_key`). The old key must stay configured while an open case's
   access key uses it; once a case is closed, its petitioner can no longer open it after the
   old key is removed.
-- the access log's MACs are not recomputed (that would rewrite the tamper-evident chain):
-  rows written before the rotation verify under the old key while it is configured.
+- the access log's MACs are not recomputed (that would rewrite the tamper-evident chain): each
+  row records its key id, and the rows written before the rotation verify under the old key
+  while it is configured, until `purge_access_log` removes them (`OMBUDS_ACCESS_LOG_DAYS`).
 
-`usage()` says, per key id, how much still uses it: the old key can go when no person and no
-open case does (`rotate_index_key --check`).
+`usage()` says, per key id, how much still uses it: the old key can go from the running
+configuration when no person and no open case does (`rotate_index_key --check`); keep it in the
+key safe while access-log rows still name it (verify_access_log needs it back for those).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.db.models import Count, QuerySet
 
 from cases.models import Case, Person, State
 from ombuds import crypto
+from ombuds.models import AccessLogAnchor, AccessLogEntry
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class IndexKeyUsage:
     people: int
     open_cases: int  # access keys of cases not closed: these need the key
     closed_cases: int  # access keys of closed, not erased cases: their petitioners' only way in
+    access_log: int  # access-log rows and purge anchors MAC'd with it
 
     @property
     def retirable(self) -> bool:
@@ -53,7 +57,11 @@ def usage() -> list[IndexKeyUsage]:
     live = Case.objects.filter(erased_at__isnull=True)
     open_cases = _counts(live.exclude(state=State.CLOSED), "access_key_id")
     closed_cases = _counts(live.filter(state=State.CLOSED), "access_key_id")
-    ids = list(dict.fromkeys([*configured, *sorted({*people, *open_cases, *closed_cases})]))
+    log = _counts(AccessLogEntry.objects.all(), "mac_key_id")
+    for key_id, n in _counts(AccessLogAnchor.objects.all(), "mac_key_id").items():
+        log[key_id] = log.get(key_id, 0) + n
+    found = {*people, *open_cases, *closed_cases, *log}
+    ids = list(dict.fromkeys([*configured, *sorted(found)]))
     return [
         IndexKeyUsage(
             key_id,
@@ -62,6 +70,7 @@ def usage() -> list[IndexKeyUsage]:
             people=people.get(key_id, 0),
             open_cases=open_cases.get(key_id, 0),
             closed_cases=closed_cases.get(key_id, 0),
+            access_log=log.get(key_id, 0),
         )
         for key_id in ids
     ]

@@ -103,8 +103,9 @@ def record_access(
             case_reference=case_reference,
             detail=detail,
             previous_mac=_head_mac(),
+            mac_key_id=crypto.index_key_id(),
         )
-        entry.mac = entry_mac(entry, previous_mac=entry.previous_mac)
+        entry.mac = entry_mac(entry, previous_mac=entry.previous_mac, key_id=entry.mac_key_id)
         AccessLogEntry.objects.filter(pk=entry.pk).update(mac=entry.mac)
     return entry
 
@@ -156,16 +157,12 @@ def anchor_mac(anchor: AccessLogAnchor, *, key_id: str | None = None) -> str:
     return crypto.keyed_hash(message, purpose=ANCHOR_PURPOSE, key_id=key_id)
 
 
-def _verifies(mac: str, make: Callable[[str], str]) -> bool:
-    """Whether `mac` is `make(key id)` under a configured index key: rows written before the
-    index key was rotated keep verifying while the old key is configured."""
-    return any(hmac.compare_digest(mac, make(key_id)) for key_id in crypto.index_key_ids())
-
-
-def _entry_verifies(entry: AccessLogEntry, *, previous_mac: str) -> bool:
-    return _verifies(
-        entry.mac, lambda key_id: entry_mac(entry, previous_mac=previous_mac, key_id=key_id)
-    )
+def _unconfigured(key_id: str) -> str:
+    """A problem when `key_id` is not a configured index key ('' when it is): rows MAC'd before
+    a rotation verify under the old key while it is configured (`rotate_index_key --check`)."""
+    if key_id in crypto.index_key_ids():
+        return ""
+    return f"index key {key_id!r}, which MAC'd it, is not configured"
 
 
 # Verification ----------------------------------------------------------------------------------
@@ -189,7 +186,9 @@ def _start() -> tuple[str, int, str]:
     anchor = AccessLogAnchor.objects.order_by("-id").first()
     if anchor is None:
         return "", 0, ""
-    if not _verifies(anchor.mac, lambda key_id: anchor_mac(anchor, key_id=key_id)):
+    if problem := _unconfigured(anchor.mac_key_id):
+        return "", 0, f"the purge anchor's {problem}"
+    if not hmac.compare_digest(anchor.mac, anchor_mac(anchor, key_id=anchor.mac_key_id)):
         return "", 0, f"the purge anchor {anchor.pk} has been altered"
     return anchor.last_mac, anchor.last_id, ""
 
@@ -209,7 +208,10 @@ def verify_chain(
             if entry.previous_mac != expected:
                 problem = "the row before it is missing or altered"
                 return ChainReport(rows, head_id, expected, entry.pk, problem)
-            if not _entry_verifies(entry, previous_mac=expected):
+            if problem := _unconfigured(entry.mac_key_id):
+                return ChainReport(rows, head_id, expected, entry.pk, f"the row's {problem}")
+            mac = entry_mac(entry, previous_mac=expected, key_id=entry.mac_key_id)
+            if not hmac.compare_digest(entry.mac, mac):
                 return ChainReport(rows, head_id, expected, entry.pk, "the row has been altered")
             expected, head_id, rows = entry.mac, entry.pk, rows + 1
         after = batch[-1].pk
@@ -237,8 +239,8 @@ def purge(*, now: datetime | None = None) -> int:
         last_mac = AccessLogEntry.objects.values_list("mac", flat=True).get(pk=last)
         deleted, _ = AccessLogEntry.objects.filter(id__lte=last).delete()
         anchor = AccessLogAnchor(created_at=now, last_id=last, last_mac=last_mac)
-        anchor.rows_purged = deleted
-        anchor.mac = anchor_mac(anchor)
+        anchor.rows_purged, anchor.mac_key_id = deleted, crypto.index_key_id()
+        anchor.mac = anchor_mac(anchor, key_id=anchor.mac_key_id)
         anchor.save()
     return deleted
 

@@ -117,6 +117,7 @@ class AccessLogEntry(models.Model):
     detail = models.CharField(max_length=100, blank=True)
     previous_mac = models.CharField(max_length=64, blank=True)
     mac = models.CharField(max_length=64, blank=True)
+    mac_key_id = models.CharField(max_length=32, blank=True)  # the index key of `mac` (crypto)
 
     class Meta:
         verbose_name = _("access log entry")
@@ -141,6 +142,7 @@ class AccessLogAnchor(models.Model):
     last_mac = models.CharField(max_length=64)
     rows_purged = models.BigIntegerField()
     mac = models.CharField(max_length=64)
+    mac_key_id = models.CharField(max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("access log anchor")

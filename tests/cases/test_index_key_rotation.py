@@ -121,7 +121,7 @@ def test_the_check_says_when_the_old_key_may_go(settings):
     assert case_rekey_access_key(case=filed.case, access_key=filed.access_key)
     out = StringIO()
     call_command("rotate_index_key", "--check", stdout=out)
-    assert "'index1': it may be removed" in out.getvalue()
+    assert "uses 'index1': it may be removed" in out.getvalue()
 
 
 def test_a_suppressed_address_stays_suppressed_after_the_rotation(settings):
@@ -187,3 +187,16 @@ def test_a_killed_rotation_leaves_everyone_findable_and_a_rerun_finishes(setting
     assert rerun.returncode == 0, rerun.stderr
     assert f"Done: re-indexed {left} people" in rerun.stdout
     assert not people.stale().exists()
+
+
+def test_access_log_rows_record_their_key_and_need_it_to_verify(settings):
+    record_access(user=None, request=None, action="search_people", case_reference="",
+                  detail="name")  # fmt: skip
+    rotate_to_the_new_key(settings)
+    record_access(user=None, request=None, action="search_people", case_reference="",
+                  detail="email")  # fmt: skip
+    usage = {entry.key_id: entry.access_log for entry in indexkeys.usage()}
+    assert usage == {"index2": 1, "index1": 1}
+    rotate_to_the_new_key(settings, keep_old=False)
+    report = verify_chain()
+    assert report.problem == "the row's index key 'index1', which MAC'd it, is not configured"

@@ -68,7 +68,7 @@ def test_a_row_older_than_the_anchor_is_detected(
     values = [anchor.last_id, connection.ops.adapt_datetimefield_value(timezone.now()), auditor.pk]
     raw(
         "INSERT INTO {table} (id, at, user_id, client_address, action, case_reference, detail,"
-        " previous_mac, mac) VALUES (%s, %s, %s, '', 'view_case', '', '', '', '')",
+        " previous_mac, mac, mac_key_id) VALUES (%s, %s, %s, '', 'view_case', '', '', '', '', '')",
         values,
     )
     assert verify_chain().broken_id == anchor.last_id

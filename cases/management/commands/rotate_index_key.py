@@ -73,7 +73,8 @@ class Command(BaseCommand):
         """Print the usage per key id; with `strict`, fail while an old key is still needed."""
         entries = indexkeys.usage()
         self.stdout.write(
-            f"{'index key id':<32}  {'people':>8}  {'open cases':>10}  {'closed cases':>12}"
+            f"{'index key id':<24}  {'people':>8}  {'open cases':>10}  {'closed cases':>12}  "
+            f"{'access log':>10}"
         )
         for entry in entries:
             if entry.current:
@@ -84,11 +85,13 @@ class Command(BaseCommand):
                 note = "old: run rotate_index_key"
             elif entry.open_cases:
                 note = "old: keep it until these cases close"
-            else:
+            elif entry.configured:
                 note = "may be removed from OMBUDS_INDEX_KEYS"
+            else:
+                note = "not configured"
             self.stdout.write(
-                f"{entry.key_id:<32}  {entry.people:>8}  {entry.open_cases:>10}  "
-                f"{entry.closed_cases:>12}  {note}"
+                f"{entry.key_id:<24}  {entry.people:>8}  {entry.open_cases:>10}  "
+                f"{entry.closed_cases:>12}  {entry.access_log:>10}  {note}"
             )
         needed = [e for e in entries if not e.current and e.configured and not e.retirable]
         if needed:
@@ -104,10 +107,12 @@ class Command(BaseCommand):
                 raise CommandError(message, returncode=1)
             self.stdout.write(message)
             return
-        old = [e.key_id for e in entries if not e.current and e.configured]
-        if old:
+        for entry in entries:
+            if entry.current or not entry.configured:
+                continue
             self.stdout.write(
-                f"No person and no open case uses {', '.join(map(repr, old))}: it may be removed "
-                "from OMBUDS_INDEX_KEYS (closed cases' access keys hashed with it stop working; "
-                "access-log rows written before the rotation verify only while it is configured)."
+                f"No person and no open case uses {entry.key_id!r}: it may be removed from "
+                f"OMBUDS_INDEX_KEYS. Then the access keys of {entry.closed_cases} closed cases "
+                f"stop working, and verify_access_log needs it back for {entry.access_log} "
+                "access-log rows until purge_access_log removes them: keep it in the key safe."
             )
