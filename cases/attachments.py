@@ -1,5 +1,6 @@
 """Evidence files: checked by content through their whole structure (`cases.filetypes`), never
-by name; sealed, and kept under a random name."""
+by name; sealed, and kept under a random name in the default storage (Django's storage API: a
+local folder, or an S3 bucket that several hosts share; docs/deploy.md §3)."""
 
 from __future__ import annotations
 

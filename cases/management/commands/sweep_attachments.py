@@ -3,8 +3,10 @@
 A process killed between writing an evidence file and the end of its transaction leaves a
 sealed file that no row names (a transaction that fails while its process lives removes its own
 files). This removes such files once they are older than `OMBUDS_ORPHAN_FILE_AGE` (default an
-hour, so no transaction still under way loses its files). Cron-friendly: safe to run at any
-time, on any host, as often as wanted; `make run` runs it on start.
+hour, so no transaction still under way loses its files). The files are listed through the
+storage API: the local folder, or the S3 bucket (`OMBUDS_STORAGE=s3`) every host shares.
+Cron-friendly: safe to run at any time, on any host, as often as wanted; `make run` runs it on
+start.
 """
 
 from __future__ import annotations
