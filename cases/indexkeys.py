@@ -14,6 +14,9 @@ After a new key is put first in `OMBUDS_INDEX_KEYS` (the old one kept after it):
   row records its key id, and the rows written before the rotation verify under the old key
   while it is configured, until `purge_access_log` removes them (`OMBUDS_ACCESS_LOG_DAYS`).
 
+- staff backup codes (`ombuds.recovery`) are checked under every configured key; a set made
+  under the old key dies with it.
+
 `usage()` says, per key id, how much still uses it: the old key can go from the running
 configuration when no person and no open case does (`rotate_index_key --check`); keep it in the
 key safe while access-log rows still name it (verify_access_log needs it back for those).

@@ -10,7 +10,8 @@ Resetting another member's second factor removes their codes too, and stays a tw
 Each member has one `StaticDevice`; a new set replaces its tokens, never the device, so that a
 session verified with a backup code stays verified. django-otp stores a token as typed; we store
 a keyed hash of it instead (the index key, purpose "backup-code"), so a database dump holds no
-usable code. Rotating OMBUDS_INDEX_KEY therefore voids every set: members make new ones.
+usable code. After the index key is rotated (`OMBUDS_INDEX_KEYS`), a set made under the old key
+works while that key is configured; removing it voids such sets (members make new ones).
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ def normalise(code: str) -> str:
 def stored_form(code: str) -> str:
     """What the token row holds: a keyed hash of the normalised code (16 hex characters)."""
     return crypto.keyed_hash(normalise(code), purpose=PURPOSE)[:16]
+
+
+def _stored_forms(code: str) -> list[str]:
+    """`stored_form` under every configured index key, the current one first."""
+    return [
+        crypto.keyed_hash(normalise(code), purpose=PURPOSE, key_id=key_id)[:16]
+        for key_id in crypto.index_key_ids()
+    ]
 
 
 def _new_code() -> str:
@@ -86,7 +95,11 @@ def use(*, user: User, code: str) -> StaticDevice | None:
         return None
     with transaction.atomic():
         device = StaticDevice.objects.select_for_update().filter(user=user).first()
-        if device is None or not device.verify_token(stored_form(code)):
+        if device is None:
+            return None
+        forms = _stored_forms(code)  # a set made before an index-key rotation still works
+        held = device.token_set.filter(token__in=forms).values_list("token", flat=True).first()
+        if not device.verify_token(held or forms[0]):  # one attempt for the throttle, either way
             return None
     return device
 

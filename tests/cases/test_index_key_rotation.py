@@ -200,3 +200,17 @@ def test_access_log_rows_record_their_key_and_need_it_to_verify(settings):
     rotate_to_the_new_key(settings, keep_old=False)
     report = verify_chain()
     assert report.problem == "the row's index key 'index1', which MAC'd it, is not configured"
+
+
+def test_backup_codes_made_before_the_rotation_work_while_the_old_key_is_kept(settings):
+    from ombuds import recovery
+    from tests.conftest import make_staff
+
+    member = make_staff("investigator", "investigator")
+    first, second, *_ = recovery.issue(user=member, first=True)
+    rotate_to_the_new_key(settings)
+    assert recovery.use(user=member, code=first) is not None  # a wrong try would throttle
+    new_set = recovery.issue(user=member, first=False)
+    rotate_to_the_new_key(settings, keep_old=False)
+    assert recovery.use(user=member, code=new_set[0]) is not None
+    assert recovery.use(user=member, code=second) is None  # the old set died with regeneration
