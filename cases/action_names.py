@@ -14,6 +14,8 @@ class ActionName(enum.StrEnum):
     FILED = "filed"
     INFORMATION_ADDED = "information_added"
     WITHDRAWN = "withdrawn"
+    # What the system records on its own.
+    MAIL_UNDELIVERABLE = "mail_undeliverable"
     # Staff actions, in the order a case page offers them.
     START_SCREENING = "start_screening"
     REQUEST_SUPPLEMENT = "request_supplement"

@@ -100,6 +100,8 @@ PETITIONER_STEPS = [
           told=_("You added information")),
     Event(name=A.WITHDRAWN, label=_("Withdrawn by the petitioner"),
           told=_("Complaint withdrawn"), notice=Notice.CASE_WITHDRAWN),
+    Event(name=A.MAIL_UNDELIVERABLE,
+          label=_("Mail to the petitioner could not be delivered (address refused or bounced)")),
 ]  # fmt: skip
 
 STAFF_STEPS = [
