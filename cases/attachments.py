@@ -87,7 +87,7 @@ class Written:
 @dataclass(frozen=True, kw_only=True)
 class Filing:
     """What makes a file a document of the case file: its type, date, who added it, and
-    whether the petitioner may read it (docs/design.md §2)."""
+    whether the petitioner may read it (docs/design.md §8)."""
 
     kind: str
     dated: date

@@ -79,7 +79,7 @@ def uphold(case: Case, step: Step, *, recommendations: list[RecommendationDraft]
 
 @dataclass(frozen=True, kw_only=True)
 class Documents:
-    """Files for the case file, with what staff say of them (docs/design.md §2)."""
+    """Files for the case file, with what staff say of them (docs/design.md §8)."""
 
     files: list[tuple[UploadedFile, str]]  # each with its content type (cases.filetypes)
     kind: str  # Attachment.Kind

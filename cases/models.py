@@ -222,7 +222,7 @@ class Case(ConcurrentTransitionMixin, SealedModel):
         return bool(self.supplement_due and self.supplement_due < timezone.localdate())
 
     def reply_awaited(self) -> bool:
-        """A reply was asked of the respondent and has not arrived (docs/design.md §2)."""
+        """A reply was asked of the respondent and has not arrived (docs/design.md §8)."""
         return self.reply_due is not None
 
     def every_recommendation_answered(self) -> bool:
@@ -418,7 +418,7 @@ class Attachment(SealedModel):
     """Evidence, or a document of the case file. The file's bytes are sealed in storage under a
     random name; so is its name.
 
-    A document of the case file (docs/design.md §2) is one that staff add with a type (`kind`),
+    A document of the case file (docs/design.md §8) is one that staff add with a type (`kind`),
     a date, who added it, and whether the petitioner may read it on the tracking page; the
     petitioner's evidence and the evidence staff register with a complaint have no type.
     """

@@ -60,7 +60,7 @@ def _view(rows: QuerySet[Case], user: Any, view: str, today: date) -> QuerySet[C
         return rows.filter(state__in=[State.SCREENING, State.INVESTIGATION], assigned_to=None)
     # The rows are `_deadlines`: cases being processed. A respondent's reply awaited past its
     # date (or soon due) puts the case in these lists too, still in processing-deadline order
-    # (docs/design.md §2).
+    # (docs/design.md §8).
     if view == "due_soon":
         soon = today + timedelta(days=clocks.DUE_SOON_DAYS)
         processing = Q(due_date__gte=today, due_date__lte=soon)

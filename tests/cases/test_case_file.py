@@ -1,6 +1,6 @@
 """The case file: staff add documents (typed, dated, sealed, staff-only unless marked), preview
 images and PDFs sandboxed, download the rest, every read access-logged; the petitioner reads
-only what was marked for them (docs/design.md §2)."""
+only what was marked for them (docs/design.md §8)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Respondent correspondence: a reply asked for, reminded, received; what is outstanding shows on
 the case page and in the due lists; a reply, or mail to the petitioner that never arrived, is
-news for the people working the case (docs/design.md §2)."""
+news for the people working the case (docs/design.md §8)."""
 
 from __future__ import annotations
 
