@@ -61,7 +61,8 @@ def test_a_document_is_typed_dated_sealed_and_recorded(staff: Any) -> None:
     sealed = raw.read_bytes()
     assert b"%PDF" not in sealed
     assert b"reply.pdf" not in sealed
-    page = client.get(reverse("staff:case", args=[case.reference])).content.decode()
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    page = client.get(reverse("staff:case", args=[case.reference]), **english).content.decode()
     assert "reply.pdf" in page
     assert "Letter from the respondent" in page
 
