@@ -310,6 +310,12 @@ class ReplyReceivedForm(ActionForm):
 class ReminderForm(ActionForm):
     new_due = _date_field(_("New reply date (optional)"), required=False)
 
+    def clean_new_due(self) -> Any:
+        new_due = self.cleaned_data["new_due"]
+        if new_due is not None and new_due < timezone.localdate():
+            raise ValidationError(_("The new reply date cannot be in the past."))
+        return new_due
+
     def extra(self) -> dict[str, Any]:
         return {"new_due": self.cleaned_data["new_due"]}
 

@@ -88,6 +88,18 @@ def test_a_reply_cannot_be_dated_in_the_future(staff: Any) -> None:
     assert not case.events.filter(action="reply_received").exists()
 
 
+def test_a_reminder_cannot_move_the_reply_date_into_the_past(staff: Any) -> None:
+    case = staff.case_in(State.INVESTIGATION)
+    Case.objects.filter(pk=case.pk).update(reply_due=timezone.localdate())
+    yesterday = timezone.localdate() - timedelta(days=1)
+    client = sign_in(Client(), staff.investigator)
+    assert act(client, case, "reminder_sent", new_due=yesterday.isoformat()).status_code == 200
+    assert act(client, case, "reminder_sent").status_code == HTTPStatus.FOUND  # no new date
+    case.refresh_from_db()
+    assert case.reply_due == timezone.localdate()
+    assert case.events.filter(action="reminder_sent").count() == 1
+
+
 def test_an_overdue_reply_is_in_the_due_lists_until_it_arrives(staff: Any) -> None:
     case = staff.case_in(State.INVESTIGATION)
     today = timezone.localdate()
