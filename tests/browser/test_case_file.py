@@ -1,6 +1,7 @@
 """The case file in a real Chromium: an investigator files a respondent's letter, records the
 reply, previews a PDF (inline, sandboxed), and opens the printable case file, whose print
-stylesheet drops the site's chrome; axe finds nothing on the new pages, in Korean and English."""
+stylesheet drops the site's chrome; the petitioner downloads the documents marked for them and
+sees no other; axe finds nothing on the new pages, in Korean and English."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases import transitions as t
-from cases.models import State
 from ombuds.models import AccessLogEntry
+from tests import factories
+from tests.browser import pages
 from tests.browser.test_accessibility import LANGUAGES, Audit
 from tests.browser.test_staff_accessibility import sign_in
 from tests.conftest import make_staff
@@ -37,7 +39,8 @@ def test_a_letter_filed_a_reply_recorded_a_pdf_previewed_the_file_printed(
     staff = Staff(intake=make_staff("intake-file", "intake_officer"),
                   investigator=make_staff("inv-file", "investigator"),
                   ombudsperson=make_staff("omb-file", "ombudsperson"))  # fmt: skip
-    case = staff.case_in(State.INVESTIGATION)
+    filed = factories.file_case(language=language)
+    case = staff.advance(staff.advance(filed.case, "start_screening"), "accept")
     step = staff.step(case, staff.investigator)
     due = timezone.localdate() + timedelta(days=14)
     t.case_act(case=case, step=step, action="request_reply", due=due)
@@ -54,6 +57,7 @@ def test_a_letter_filed_a_reply_recorded_a_pdf_previewed_the_file_printed(
     page.select_option("#id_kind", "respondent_letter")
     page.fill("#id_document_date", timezone.localdate().isoformat())
     page.set_input_files("#id_documents", [evidence["pdf"], evidence["png"]])
+    page.check("#id_petitioner_visible")  # the petitioner reads these two; nothing else
     page.fill("#id_note", "Letter received by post.")
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(case_url)
@@ -62,10 +66,14 @@ def test_a_letter_filed_a_reply_recorded_a_pdf_previewed_the_file_printed(
     page.goto(reverse("staff:act", args=[case.reference, "reply_received"]))
     audit.check("record the reply")
     page.fill("#id_note", "The office denies refusing service.")
+    reply = evidence["pdf"].with_name("reply.pdf")
+    reply.write_bytes(evidence["pdf"].read_bytes())
+    page.set_input_files("#id_letters", [reply])
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(case_url)
     expect(page.locator("#reply-outstanding")).to_have_count(0)
     expect(page.locator("#correspondence")).to_contain_text("The office denies refusing service.")
+    expect(page.locator("#case-file")).to_contain_text("reply.pdf")
     audit.check("case page: the case file")
 
     files = {f.filename: f for f in case.attachments.select_related("data_key")}
@@ -97,4 +105,15 @@ def test_a_letter_filed_a_reply_recorded_a_pdf_previewed_the_file_printed(
     page.emulate_media(media="screen")
     assert AccessLogEntry.objects.filter(case_reference=case.reference,
                                          action="print_case").exists()  # fmt: skip
+    petitioner = new_page(language=language, bypass_csp=True)
+    pages.open_case(petitioner, case.reference, filed.access_key)
+    office = petitioner.locator("#office-documents")
+    expect(office.get_by_role("link")).to_have_count(2)
+    expect(office).not_to_contain_text("reply.pdf")  # the reply's letter: staff only
+    tracking = Audit(petitioner, language)
+    tracking.check("tracking page: documents from the office")
+    with petitioner.expect_download() as download:
+        office.get_by_role("link", name="letter.pdf").click()
+    assert download.value.suggested_filename == "letter.pdf"
     audit.assert_clean(PAGES)
+    tracking.assert_clean(["tracking page: documents from the office"])
