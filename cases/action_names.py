@@ -14,6 +14,8 @@ class ActionName(enum.StrEnum):
     FILED = "filed"
     INFORMATION_ADDED = "information_added"
     WITHDRAWN = "withdrawn"
+    # What the system records on its own.
+    MAIL_UNDELIVERABLE = "mail_undeliverable"
     # Staff actions, in the order a case page offers them.
     START_SCREENING = "start_screening"
     REQUEST_SUPPLEMENT = "request_supplement"
@@ -29,6 +31,8 @@ class ActionName(enum.StrEnum):
     SETTLE = "settle"
     SUBMIT_FINDINGS = "submit_findings"
     REQUEST_REPLY = "request_reply"
+    REPLY_RECEIVED = "reply_received"
+    REMINDER_SENT = "reminder_sent"
     RETURN_TO_INVESTIGATION = "return_to_investigation"
     DISMISS = "dismiss"
     UPHOLD = "uphold"
@@ -38,4 +42,5 @@ class ActionName(enum.StrEnum):
     ASSIGN = "assign"
     EXTEND = "extend"
     NOTE = "note"
+    ADD_DOCUMENT = "add_document"
     RECUSE = "recuse"

@@ -51,6 +51,7 @@ class StaffAction(Event):
     method: Callable[..., None] | None = None  # the django-fsm transition on Case, if any
     states: frozenset[str] = frozenset()  # for an action that keeps the state
     effect: Callable[..., None] | None = None  # instead of calling `method` with the arguments
+    condition: Callable[[Case], bool] | None = None  # beside `states`, for such an action
     decision: bool = False  # closes or decides the case: its button warns
 
     def __post_init__(self) -> None:
@@ -64,7 +65,8 @@ class StaffAction(Event):
     def possible(self, case: Case) -> bool:
         """Does the case's state (and the transition's conditions) allow this action now?"""
         if self.method is None:
-            return case.state in self.states
+            met = self.condition is None or self.condition(case)
+            return case.state in self.states and met
         return bool(can_proceed(getattr(case, self.name)))
 
     def change(self, case: Case, step: effects.Step, arguments: dict[str, Any]) -> None:
@@ -85,6 +87,9 @@ WORKERS = frozenset({INVESTIGATOR, HEAD})
 OPEN = frozenset(State.values) - {State.CLOSED}
 HAS_INVESTIGATOR = frozenset({State.INVESTIGATION, State.MEDIATION, State.DELIBERATION,
                               State.MONITORING})  # fmt: skip
+# Where a respondent's reply is awaited and recorded: requested during the investigation or
+# mediation, it may arrive once the findings went to the ombudsperson.
+CORRESPONDING = frozenset({State.INVESTIGATION, State.MEDIATION, State.DELIBERATION})
 N = Notice
 A = ActionName
 
@@ -95,6 +100,8 @@ PETITIONER_STEPS = [
           told=_("You added information")),
     Event(name=A.WITHDRAWN, label=_("Withdrawn by the petitioner"),
           told=_("Complaint withdrawn"), notice=Notice.CASE_WITHDRAWN),
+    Event(name=A.MAIL_UNDELIVERABLE,
+          label=_("Mail to the petitioner could not be delivered (address refused or bounced)")),
 ]  # fmt: skip
 
 STAFF_STEPS = [
@@ -158,6 +165,14 @@ STAFF_STEPS = [
         effect=effects.request_reply, roles=WORKERS, form=f.ReplyForm,
         label=_("Request a reply from the respondent")),
     StaffAction(
+        name=A.REPLY_RECEIVED, states=CORRESPONDING, condition=Case.reply_awaited,
+        effect=effects.reply_received, roles=WORKERS, form=f.ReplyReceivedForm,
+        label=_("Record the respondent's reply")),
+    StaffAction(
+        name=A.REMINDER_SENT, states=CORRESPONDING, condition=Case.reply_awaited,
+        effect=effects.reminder_sent, roles=WORKERS, form=f.ReminderForm,
+        label=_("Record a reminder sent to the respondent")),
+    StaffAction(
         name=A.RETURN_TO_INVESTIGATION, method=Case.return_to_investigation, roles=HEAD_ONLY,
         form=f.NoteRequiredForm, label=_("Return for further investigation"),
         told=_("The investigation continues"), notice=N.CASE_UPDATED),
@@ -193,6 +208,10 @@ STAFF_STEPS = [
     StaffAction(
         name=A.NOTE, states=frozenset(State.values), effect=effects.nothing, roles=ANYONE,
         form=f.NoteRequiredForm, label=_("Add an internal note")),
+    StaffAction(
+        name=A.ADD_DOCUMENT, states=frozenset(State.values), condition=Case.not_erased,
+        effect=effects.add_documents, roles=ANYONE, form=f.DocumentForm,
+        label=_("Add documents to the case file")),
     StaffAction(
         name=A.RECUSE, states=frozenset(State.values), effect=effects.recuse, roles=ANYONE,
         form=f.NoteRequiredForm, label=_("Declare a conflict of interest (recuse)")),

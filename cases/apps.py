@@ -8,11 +8,14 @@ class CasesConfig(AppConfig):
     name = "cases"
 
     def ready(self) -> None:
-        from cases import access
+        from cases import access, services
         from cases.models import InadmissibleReason
         from notifications import labels
+        from notifications import services as notifications
 
         # Emails put the codes they carry into words (notifications import no app).
         labels.register("inadmissible_ground", InadmissibleReason.choices)
+        # Mail that never reached a petitioner is news on their case (cases.news).
+        notifications.register_bounce_listener(services.case_mail_undeliverable)
         # A migrate or a flush (tests) may create the permissions again, with new ids.
         post_migrate.connect(access.forget_work_permission, dispatch_uid="forget_work_permission")

@@ -4,9 +4,11 @@ local folder, or an S3 bucket that several hosts share; docs/deploy.md §3)."""
 
 from __future__ import annotations
 
+import io
 import logging
 import uuid
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,12 +16,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import filetypes
 from cases.models import Attachment, Case, CaseEvent
 from ombuds import crypto
+from ombuds.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +85,17 @@ class Written:
                 default_storage.delete(name)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Filing:
+    """What makes a file a document of the case file: its type, date, who added it, and
+    whether the petitioner may read it (docs/design.md §8)."""
+
+    kind: str
+    dated: date
+    added_by: User
+    petitioner_visible: bool
+
+
 def store(
     *,
     case: Case,
@@ -89,8 +104,17 @@ def store(
     source: str,
     event: CaseEvent | None,
     written: Written,
+    filing: Filing | None = None,
 ) -> Attachment:
     """Seal the file's bytes with the case's data key and save them under a random name."""
+    document: dict[str, object] = {}
+    if filing is not None:
+        document = {
+            "kind": filing.kind,
+            "document_date": filing.dated,
+            "added_by": filing.added_by,
+            "petitioner_visible": filing.petitioner_visible,
+        }
     attachment = Attachment(
         case=case,
         data_key=case.data_key,
@@ -100,6 +124,7 @@ def store(
         size=upload.size or 0,
         storage_name=f"{uuid.uuid4().hex}{SUFFIX}",
         source=source,
+        **document,
     )
     upload.seek(0)
     sealed = crypto.seal(upload.read(), data_key=case.data_key, context=_context(attachment))
@@ -116,6 +141,30 @@ def read(attachment: Attachment) -> bytes:
     with default_storage.open(attachment.storage_name, "rb") as handle:
         token = handle.read()
     return crypto.unseal(token, data_key=attachment.data_key, context=_context(attachment))
+
+
+# A file shown in the browser can carry script (an SVG-like trick in a PDF, a polyglot image):
+# it gets no script, no plugin, no form, no request to anywhere, and a unique origin.
+PREVIEW_POLICY = (
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+    "object-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+
+
+def served(attachment: Attachment, *, inline: bool = False) -> FileResponse:
+    """The decrypted file as a response: downloaded, or (`inline`, images and PDFs only) shown
+    in the browser under a sandboxing policy. Never cached, never sniffed."""
+    inline = inline and attachment.previewable
+    response = FileResponse(
+        io.BytesIO(read(attachment)), as_attachment=not inline, filename=attachment.filename,
+        content_type=attachment.content_type,
+    )  # fmt: skip
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    if inline:
+        response["Content-Security-Policy"] = PREVIEW_POLICY
+    return response
 
 
 def sweep_orphans(*, older_than: timedelta, now: datetime | None = None) -> int:

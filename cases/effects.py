@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cases import access, clocks
-from cases.models import Case, Recommendation, Recusal
+from cases import access, attachments, clocks, news
+from cases.models import Attachment, Case, Recommendation, Recusal
 from ombuds.models import User
 
 WORK_PERMISSION = f"cases.{access.WORK_PERMISSION}"
@@ -29,6 +30,8 @@ class Step:
     message: str = ""  # for the petitioner, shown on the tracking page
     note: str = ""  # internal, staff only
     today: date = field(default_factory=timezone.localdate)
+    # Files stored by the action, removed again if its transaction fails (cases.attachments).
+    written: attachments.Written = field(default_factory=attachments.Written)
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,46 @@ def uphold(case: Case, step: Step, *, recommendations: list[RecommendationDraft]
         )  # fmt: skip
 
 
+@dataclass(frozen=True, kw_only=True)
+class Documents:
+    """Files for the case file, with what staff say of them (docs/design.md §8)."""
+
+    files: list[tuple[UploadedFile, str]]  # each with its content type (cases.filetypes)
+    kind: str  # Attachment.Kind
+    dated: date
+    petitioner_visible: bool = False
+
+
+def add_documents(case: Case, step: Step, *, documents: Documents) -> None:
+    """Seal the files into the case file; the service links them to the action's event."""
+    filing = attachments.Filing(kind=documents.kind, dated=documents.dated, added_by=step.actor,
+                                petitioner_visible=documents.petitioner_visible)  # fmt: skip
+    for upload, content_type in documents.files:
+        attachments.store(case=case, upload=upload, content_type=content_type,
+                          source=Attachment.Source.STAFF, event=None, written=step.written,
+                          filing=filing)  # fmt: skip
+
+
 def request_reply(case: Case, step: Step, *, due: date) -> None:
     case.reply_due = due
+
+
+def reply_received(
+    case: Case, step: Step, *, received_on: date, letters: list[tuple[UploadedFile, str]]
+) -> None:
+    """The respondent answered: nothing is awaited any more, and the people working the case
+    have news (cases.news). The summary is the step's note; the letters join the case file,
+    staff only."""
+    case.reply_due = None
+    news.arrived(case)
+    kind = Attachment.Kind.RESPONDENT_LETTER
+    add_documents(case, step, documents=Documents(files=letters, kind=kind, dated=received_on))
+
+
+def reminder_sent(case: Case, step: Step, *, new_due: date | None) -> None:
+    """The respondent was reminded; with a new date, the reply is awaited by then."""
+    if new_due is not None:
+        case.reply_due = new_due
 
 
 def extend(case: Case, step: Step, *, new_due: date) -> None:

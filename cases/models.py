@@ -32,6 +32,9 @@ from cases.codes import (  # noqa: F401 - the workflow's codes, re-exported (pyp
 from ombuds.fields import SealedTextField
 from ombuds.models import SealedModel, User
 
+# File types staff may preview in the browser (cases.filetypes names the types).
+PREVIEWABLE = frozenset({"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"})
+
 # States from which a petitioner may still withdraw (any open state before a decision).
 WITHDRAWABLE = [
     State.RECEIVED,
@@ -221,6 +224,10 @@ class Case(ConcurrentTransitionMixin, SealedModel):
     def supplement_overdue(self) -> bool:
         return bool(self.supplement_due and self.supplement_due < timezone.localdate())
 
+    def reply_awaited(self) -> bool:
+        """A reply was asked of the respondent and has not arrived (docs/design.md §8)."""
+        return self.reply_due is not None
+
     def every_recommendation_answered(self) -> bool:
         answers = list(self.recommendations.values_list("response", flat=True))
         return bool(answers) and all(answers)
@@ -398,6 +405,8 @@ class CaseEvent(SealedModel):
     from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
     reason_code = models.CharField(max_length=32, blank=True)
+    # The date the step bears outside Ombuds, when it has one (the date of a respondent's reply).
+    occurred_on = models.DateField(null=True, blank=True)
     public = models.BooleanField(default=True)
     message = SealedTextField()
     internal_note = SealedTextField()
@@ -410,11 +419,24 @@ class CaseEvent(SealedModel):
 
 
 class Attachment(SealedModel):
-    """Evidence. The file's bytes are sealed in storage under a random name; so is its name."""
+    """Evidence, or a document of the case file. The file's bytes are sealed in storage under a
+    random name; so is its name.
+
+    A document of the case file (docs/design.md §8) is one that staff add with a type (`kind`),
+    a date, who added it, and whether the petitioner may read it on the tracking page; the
+    petitioner's evidence and the evidence staff register with a complaint have no type.
+    """
 
     class Source(models.TextChoices):
         PETITIONER = "petitioner", _("Petitioner")
         STAFF = "staff", _("Staff")
+
+    class Kind(models.TextChoices):
+        RESPONDENT_LETTER = "respondent_letter", _("Letter from the respondent")
+        EVIDENCE = "evidence", _("Evidence gathered")
+        FINDINGS = "findings", _("Findings")
+        DECISION = "decision", _("Decision")
+        OTHER = "other", _("Other document")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(
@@ -426,6 +448,17 @@ class Attachment(SealedModel):
     storage_name = models.CharField(max_length=80, unique=True)
     source = models.CharField(max_length=10, choices=Source.choices)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=24, choices=Kind.choices, blank=True)  # "": evidence
+    document_date = models.DateField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    petitioner_visible = models.BooleanField(default=False)
+
+    @property
+    def previewable(self) -> bool:
+        """Shown in the browser (images and PDFs, sandboxed); anything else is downloaded."""
+        return self.content_type in PREVIEWABLE
 
     def __str__(self) -> str:
         return f"attachment {self.uid}"

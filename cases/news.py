@@ -1,6 +1,7 @@
 """New information on a case, for the staff working it (docs/design.md §2).
 
-Information or evidence from the petitioner (later: a respondent's reply, a bounced mail) marks
+Information or evidence from the petitioner, a respondent's reply (cases.effects.reply_received)
+or mail to the petitioner that could not be delivered (services.case_mail_undeliverable) marks
 the case "new" (`Case.news_since`) in the transaction that stores it; the mark stays until one
 of the staff working the case opens it. Who works a case: in the intake states, everyone who
 sees it (intake officers, the ombudsperson); later, the assigned investigator, or while nobody

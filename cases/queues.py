@@ -58,11 +58,15 @@ def _view(rows: QuerySet[Case], user: Any, view: str, today: date) -> QuerySet[C
         return rows.filter(assigned_to=user)
     if view == "unassigned":
         return rows.filter(state__in=[State.SCREENING, State.INVESTIGATION], assigned_to=None)
-    if view == "due_soon":  # the rows are `_deadlines`: cases being processed
+    # The rows are `_deadlines`: cases being processed. A respondent's reply awaited past its
+    # date (or soon due) puts the case in these lists too, still in processing-deadline order
+    # (docs/design.md §8).
+    if view == "due_soon":
         soon = today + timedelta(days=clocks.DUE_SOON_DAYS)
-        return rows.filter(due_date__gte=today, due_date__lte=soon)
+        processing = Q(due_date__gte=today, due_date__lte=soon)
+        return rows.filter(processing | Q(reply_due__gte=today, reply_due__lte=soon))
     if view == "overdue":
-        return rows.filter(due_date__lt=today)
+        return rows.filter(Q(due_date__lt=today) | Q(reply_due__lt=today))
     return rows
 
 
@@ -121,6 +125,8 @@ class Row:
     rights: str
     investigator: str
     news: bool = False  # holds information the staff working it have not opened (cases.news)
+    reply_due: str = ""  # a respondent's reply awaited by then (open cases)
+    reply_urgency: str = ""
 
 
 @functools.cache
@@ -160,6 +166,7 @@ def _rows(found: list[dict[str, Any]], today: date) -> list[Row]:
                 rights=", ".join(rights[row["pk"]]),
                 investigator=row["assigned_to__username"] or "",
                 news=row["news_since"] is not None,
+                **_reply(row["reply_due"] if is_open else None, today),
             )
         )
     return rows
@@ -178,8 +185,14 @@ def _deadlines(user: Any) -> QuerySet[Case]:
 
 COLUMNS = (
     "pk", "reference", "state", "outcome", "respondent_type", "received_at", "due_date",
-    "assigned_to__username", "news_since",
+    "assigned_to__username", "news_since", "reply_due",
 )  # fmt: skip
+
+
+def _reply(due: date | None, today: date) -> dict[str, str]:
+    if due is None:
+        return {}
+    return {"reply_due": due.isoformat(), "reply_urgency": clocks.urgency(due, today)}
 
 
 def listed(rows: QuerySet[Case], limit: int) -> tuple[list[Row], bool]:

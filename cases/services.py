@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cases import attachments, news, receipts
@@ -294,6 +294,29 @@ def case_add_information(*, case: Case, message: str, evidence: Evidence = ()) -
         written.discard_uncommitted()
         raise
     return event
+
+
+def case_mail_undeliverable(data_key_id: int) -> Case | None:
+    """Mail to the petitioner of the case sealed with this data key bounced or was refused
+    for good (`notifications.services.undeliverable`): the timeline records it and the case is
+    new for the people working it, who may need another way to reach the petitioner. Nothing
+    for a closed case, or for a data key that is no case's (a staff announcement)."""
+    with transaction.atomic():  # the caller's transaction, when it has one (a webhook: none)
+        found = Case.objects.filter(data_key_id=data_key_id).values_list("pk", flat=True).first()
+        if found is None:
+            return None
+        case = _locked(Case(pk=found))
+        if not case.is_open:
+            return None
+        case.version += 1
+        news.arrived(case)
+        case.save(update_fields=["version", "news_since"])
+        CaseEvent.objects.create(
+            case=case, data_key=case.data_key, action=ActionName.MAIL_UNDELIVERABLE,
+            actor_kind=CaseEvent.Actor.SYSTEM, from_state=case.state, to_state=case.state,
+            version=case.version, public=False,
+        )  # fmt: skip
+    return case
 
 
 def case_withdraw_by_petitioner(*, case: Case, reason: str) -> Case:

@@ -6,13 +6,15 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import queues
 from cases.action_names import ActionName
-from cases.effects import RecommendationDraft
-from cases.forms import MAX_TEXT, ComplaintForm, FixedChoiceField, TextField
+from cases.effects import Documents, RecommendationDraft
+from cases.forms import MAX_TEXT, ComplaintForm, EvidenceField, FixedChoiceField, TextField
 from cases.models import (
+    Attachment,
     Case,
     Channel,
     InadmissibleReason,
@@ -236,6 +238,86 @@ class ReplyForm(ActionForm):
 
     def extra(self) -> dict[str, Any]:
         return {"due": self.cleaned_data["due"]}
+
+
+def _date_field(label: Any, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required,
+                           widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+
+
+def _files(label: Any, help_text: Any) -> EvidenceField:
+    return EvidenceField(label=label, required=False, help_text=help_text)
+
+
+class DocumentForm(ActionForm):
+    """Documents for the case file: one type, date and visibility for the files sent together."""
+
+    kind = forms.ChoiceField(label=_("Type of document"), choices=Attachment.Kind.choices)
+    document_date = _date_field(_("Date of the document"))
+    documents = _files(_("Files"), _("PDF, images or office documents, checked by their content."))
+    petitioner_visible = forms.BooleanField(
+        label=_("The petitioner may read it on their tracking page"), required=False,
+        help_text=_("Leave unticked to keep it for staff only."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["document_date"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "documents" in data and not data["documents"]:
+            self.add_error("documents", _("Choose at least one file."))
+        return data
+
+    def extra(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        documents = Documents(
+            files=data["documents"],
+            kind=data["kind"],
+            dated=data["document_date"],
+            petitioner_visible=data["petitioner_visible"],
+        )
+        return {"documents": documents}
+
+
+class ReplyReceivedForm(ActionForm):
+    """The respondent's reply: its date, a summary (sealed, staff only), its letters."""
+
+    note_required = True
+    note_label = _("Summary of the reply (staff only)")
+    received_on = _date_field(_("Date of the reply"))
+    letters = _files(
+        _("The respondent's letters (optional)"),
+        _("They join the case file as letters from the respondent, staff only."),
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def clean_received_on(self) -> Any:
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise ValidationError(_("A reply cannot be dated in the future."))
+        return received_on
+
+    def extra(self) -> dict[str, Any]:
+        return {"received_on": self.cleaned_data["received_on"],
+                "letters": self.cleaned_data["letters"]}  # fmt: skip
+
+
+class ReminderForm(ActionForm):
+    new_due = _date_field(_("New reply date (optional)"), required=False)
+
+    def clean_new_due(self) -> Any:
+        new_due = self.cleaned_data["new_due"]
+        if new_due is not None and new_due < timezone.localdate():
+            raise ValidationError(_("The new reply date cannot be in the past."))
+        return new_due
+
+    def extra(self) -> dict[str, Any]:
+        return {"new_due": self.cleaned_data["new_due"]}
 
 
 class ExtendForm(ActionForm):

@@ -4,7 +4,8 @@
 member saw (optimistic locking: the loser of a race gets `CaseChanged`, never a lost update) →
 check the permission → run the django-fsm transition or the action's effect → save → write the
 `CaseEvent` → queue the petitioner's notification the action declares. Mail leaves only after the
-commit (notifications outbox).
+commit (notifications outbox). Files an action stores (the case file's documents) are linked to
+its event, and removed again when the transaction fails (`cases.attachments.Written`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.db import transaction
 
 from cases.actions import STAFF_ACTIONS, StaffAction, may, notice_context
 from cases.effects import RecommendationDraft, Step
-from cases.models import Case, CaseEvent
+from cases.models import Attachment, Case, CaseEvent
 from cases.services import _locked, petitioner_email
 from notifications.services import notify
 
@@ -25,7 +26,7 @@ __all__ = ["CaseChanged", "NotAllowed", "RecommendationDraft", "Step", "case_act
 WORKFLOW_FIELDS = [
     "state", "outcome", "outcome_reason", "closed_at", "version", "assigned_to",
     "transferred_to", "transfer_reference", "acknowledged_at", "due_date", "paused_since",
-    "supplement_due", "reply_due", "decided_at", "follow_up_due",
+    "supplement_due", "reply_due", "decided_at", "follow_up_due", "news_since",
 ]  # fmt: skip
 
 
@@ -55,6 +56,7 @@ def _record(case: Case, step: Step, action: StaffAction, arguments: dict[str, An
         version=case.version,
         reason_code=reason_code,
         investigator=investigator,
+        occurred_on=arguments.get("received_on"),
         public=public,
         message=step.message if public else "",
         internal_note=step.note,
@@ -73,19 +75,26 @@ def _record(case: Case, step: Step, action: StaffAction, arguments: dict[str, An
 def case_act(*, case: Case, step: Step, action: str, **arguments: Any) -> Case:
     """Take the staff action `action` on `case` with the arguments its form gives (`extra()`).
 
-    A `reason` argument (a coded ground) is also the event's reason code, and an `investigator`
-    argument the investigator the event names.
+    A `reason` argument (a coded ground) is also the event's reason code, an `investigator`
+    argument the investigator the event names, and a `received_on` argument the event's date.
     """
     declared = STAFF_ACTIONS[action]
-    with transaction.atomic(durable=True):
-        current = _locked(case)
-        if current.version != step.version:
-            raise CaseChanged(current)
-        if not may(step.actor, action, current):
-            raise NotAllowed(action)
-        from_state = current.state
-        declared.change(current, step, arguments)
-        current.version += 1
-        current.save(update_fields=WORKFLOW_FIELDS)
-        _record(current, step, declared, {**arguments, "from_state": from_state})
+    try:
+        with transaction.atomic(durable=True):
+            current = _locked(case)
+            if current.version != step.version:
+                raise CaseChanged(current)
+            if not may(step.actor, action, current):
+                raise NotAllowed(action)
+            from_state = current.state
+            declared.change(current, step, arguments)
+            current.version += 1
+            current.save(update_fields=WORKFLOW_FIELDS)
+            event = _record(current, step, declared, {**arguments, "from_state": from_state})
+            if step.written.names:
+                stored = Attachment.objects.filter(storage_name__in=step.written.names)
+                stored.update(event=event)
+    except BaseException:
+        step.written.discard_uncommitted()
+        raise
     return current

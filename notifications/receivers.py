@@ -21,7 +21,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from notifications.models import Notification, Suppression
-from notifications.services import suppress
+from notifications.services import suppress, undeliverable
 from ombuds import crypto
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ SUPPRESSES = {
     Notification.DeliveryStatus.REJECTED: Suppression.Reason.REJECTED,
     Notification.DeliveryStatus.COMPLAINED: Suppression.Reason.COMPLAINED,
 }
+# What says the message never arrived (a spam complaint means it did).
+UNDELIVERABLE = {Notification.DeliveryStatus.BOUNCED, Notification.DeliveryStatus.REJECTED}
 _OUR_MESSAGE_ID = re.compile(r"<?([0-9a-f]{32})@", re.IGNORECASE)
 
 
@@ -100,6 +102,8 @@ def record_tracking_event(event: AnymailTrackingEvent) -> bool:
         logger.info("notification %s: %s", notification.pk, status)
     if status in SUPPRESSES:
         suppress(notification.recipient_index, reason=SUPPRESSES[status])
+        if changed and status in UNDELIVERABLE:
+            undeliverable(notification.data_key_id)
     elif status == Notification.DeliveryStatus.DELIVERED:  # a bounce before it was transient
         Suppression.objects.filter(
             recipient_index=notification.recipient_index,

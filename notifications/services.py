@@ -24,7 +24,7 @@ import smtplib
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -127,6 +127,23 @@ def _suppressed(to: str) -> bool:
     if found and all(row.recipient_index != current for row in found):
         Suppression.objects.filter(pk=found[0].pk).update(recipient_index=current)
     return bool(found)
+
+
+# Who hears that a message could not be delivered for good (a bounce, an address refused): the
+# app that queued it registers here when it loads (this app imports no other: docs/design.md
+# §1), and is given the data key the message was sealed with, which names its case.
+BounceListener = Callable[[int], object]
+_bounce_listeners: list[BounceListener] = []
+
+
+def register_bounce_listener(listener: BounceListener) -> None:
+    _bounce_listeners.append(listener)
+
+
+def undeliverable(data_key_id: int) -> None:
+    """A message sealed with this data key will never arrive: tell the listeners."""
+    for listener in _bounce_listeners:
+        listener(data_key_id)
 
 
 def suppress(index: str, *, reason: str) -> None:
@@ -311,8 +328,11 @@ def _record_failure(claim: Claim, *, attempts: int, error: Exception | None) -> 
         changes["delivery_status"] = Notification.DeliveryStatus.REJECTED
         changes["delivery_updated_at"] = now
     if _held(claim).update(**changes) and refused:
-        index = Notification.objects.values_list("recipient_index", flat=True).get(pk=claim.pk)
+        index, data_key_id = Notification.objects.values_list("recipient_index", "data_key_id").get(
+            pk=claim.pk
+        )
         suppress(index, reason=Suppression.Reason.REJECTED)
+        undeliverable(data_key_id)
     # Ids, counts and error types only: the error text may hold the address.
     log = logger.error if final else logger.warning
     log("notification %s attempt %s failed: %s", claim.pk, attempts, describe(error))

@@ -49,6 +49,8 @@ class AccessAction(TextChoices):
 
     VIEW_CASE = "view_case", _("Viewed a case")
     DOWNLOAD_ATTACHMENT = "download_attachment", _("Downloaded an attachment")
+    PREVIEW_ATTACHMENT = "preview_attachment", _("Viewed an attachment in the browser")
+    PRINT_CASE = "print_case", _("Printed a case file")
     EXPORT = "export", _("Exported data")
     SEARCH = "search", _("Searched personal data")
     LOGIN = "login", _("Signed in")

@@ -20,9 +20,10 @@ from cases.queues import Row
 register = template.Library()
 
 ROW = (
-    '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td>'
+    '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}{}{}</td><td>{}</td><td>{}</td>'
     "<td>{}</td></tr>\n"
 )
+REPLY = '<br><span class="reply-due">{} {}</span>{}'  # a respondent's reply awaited
 
 
 @register.simple_tag
@@ -33,6 +34,7 @@ def queue_rows(rows: Iterable[Row]) -> SafeString:
         "due_soon": badge.format("soon", escape(gettext("Due soon"))),
     }
     news = badge.format("news", escape(gettext("New information")))
+    reply = escape(gettext("Respondent reply due"))
     # Every field of a Row is plain text, escaped here as Django's `escape` would (it calls the
     # same function): `format_html` spent most of this tag's time checking for lazy strings.
     return mark_safe(  # noqa: S308 — each value is escaped, the rest is the literal markup above
@@ -40,7 +42,10 @@ def queue_rows(rows: Iterable[Row]) -> SafeString:
             ROW.format(
                 escape(row.url), escape(row.reference), news if row.news else "",
                 escape(row.state), escape(row.received),
-                escape(row.due), badges.get(row.urgency, ""), escape(row.respondent),
+                escape(row.due), badges.get(row.urgency, ""),
+                REPLY.format(reply, escape(row.reply_due), badges.get(row.reply_urgency, ""))
+                if row.reply_due else "",
+                escape(row.respondent),
                 escape(row.rights), escape(row.investigator or "—"),
             )
             for row in rows

@@ -17,7 +17,8 @@ from django.contrib import messages
 from django.db import DatabaseError
 from django.forms import MultipleChoiceField
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, gettext_lazy
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from cases import selectors, services, texts
+from cases import attachments, selectors, services, texts
 from cases.forms import AddInformationForm, ComplaintForm, TrackForm, WithdrawForm
 from cases.models import Case, Language
 from notifications import services as notifications
@@ -190,6 +191,7 @@ def _tracked_page(request: HttpRequest, case: Case, **forms: Any) -> HttpRespons
         ],
         "add_form": forms.get("add_form") or AddInformationForm(),
         "email": _email_state(case),
+        "documents": list(selectors.petitioner_documents(case)),
         **forms,
     }
     return _private(render(request, "cases/tracked.html", context, status=forms.get("status", 200)))
@@ -222,6 +224,17 @@ def tracked(request: HttpRequest) -> HttpResponse:
     if case is None:
         return redirect("cases:track")
     return _tracked_page(request, case)
+
+
+@require_GET
+def document(request: HttpRequest, uid: uuid.UUID) -> HttpResponseBase:
+    """A document of the case file that staff marked for the petitioner, downloaded with the
+    tracking page's session; any other file answers 404, as a missing one does."""
+    case = _tracked_case(request)
+    if case is None:
+        return redirect("cases:track")
+    item = get_object_or_404(selectors.petitioner_documents(case), uid=uid)
+    return attachments.served(item)
 
 
 @require_POST

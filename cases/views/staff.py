@@ -8,7 +8,6 @@ personal data is access-logged.
 
 from __future__ import annotations
 
-import io
 import logging
 import uuid
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -158,7 +158,7 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
         typed = carry.typed(spec.form(case=case).fields, request.POST)
         again = _action_page(request, case, action, spec.form(initial=typed, case=case))
         return carry.remember(again, language)
-    form = spec.form(request.POST or None, case=case)
+    form = spec.form(request.POST or None, request.FILES or None, case=case)
     if request.method != "POST" or not form.is_valid():
         return _action_page(request, case, action, form)
     step = t.Step(
@@ -209,17 +209,31 @@ def _changed(
 
 @require_GET
 @case_staff
-def attachment(request: HttpRequest, reference: str, uid: uuid.UUID) -> FileResponse:
+def attachment(
+    request: HttpRequest, reference: str, uid: uuid.UUID, preview: bool = False
+) -> FileResponse:
+    """Evidence or a document of the case file: downloaded, or with `preview` (images and PDFs
+    only) shown in the browser, sandboxed (`attachments.served`). Either is access-logged."""
     case = access.access_case(request.user, reference)
     item = get_object_or_404(case.attachments.select_related("data_key"), uid=uid)
-    record_access(user=request.user, request=request, action="download_attachment",
+    if preview and not item.previewable:
+        raise Http404
+    action = AccessAction.PREVIEW_ATTACHMENT if preview else AccessAction.DOWNLOAD_ATTACHMENT
+    record_access(user=request.user, request=request, action=action,
                   case_reference=case.reference, detail=str(item.uid))  # fmt: skip
-    response = FileResponse(
-        io.BytesIO(attachments.read(item)), as_attachment=True, filename=item.filename,
-        content_type=item.content_type,
-    )  # fmt: skip
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return attachments.served(item, inline=preview)
+
+
+@require_GET
+@case_staff
+def case_print(request: HttpRequest, reference: str) -> HttpResponse:
+    """The case file on paper, for a deliberation meeting: timeline, notes, documents and
+    recommendations on one page (a print stylesheet). Access-logged like the case page."""
+    case = access.access_case(request.user, reference)
+    record_access(user=request.user, request=request, action=AccessAction.PRINT_CASE,
+                  case_reference=case.reference)  # fmt: skip
+    context = {"page": selectors.staff_case_page(case), "printed_at": timezone.now()}
+    return _no_store(render(request, "staff/case_print.html", context))
 
 
 @require_http_methods(["GET", "POST"])

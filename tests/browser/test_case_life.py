@@ -74,7 +74,7 @@ def test_a_complaint_from_filing_to_closure(new_page, evidence):
     expect(worker.get_by_role("link", name=reference)).to_be_visible()
     worker.goto(reverse("staff:case", args=[reference]))
     with worker.expect_download() as download:
-        worker.get_by_role("link", name="photo.png").click()
+        worker.get_by_role("link", name="photo.png", exact=True).click()
     assert download.value.suggested_filename == "photo.png"
     take(worker, reference, "submit_findings", note="The ramp was refused for two years.")
     # The intake officer no longer sees the case once it is under investigation.

@@ -43,13 +43,14 @@ DOES: dict[str, set[str]] = {
         "close_not_supplemented",  # §2 outcome table: intake officer
         "propose_assignment",  # assignment proposals
         "withdraw",  # §2: staff on the petitioner's behalf
-        "note", "recuse",
+        "note", "recuse", "add_document",  # the case file: everyone working the case
     },
     INVESTIGATOR: {
         "start_mediation", "end_mediation", "settle",  # mediation; §2: settled by investigator
         "submit_findings", "request_reply",  # findings, respondent requests
+        "reply_received", "reminder_sent",  # ...and their answers, reminders
         "record_response",  # (silent) following up the recommendations
-        "withdraw", "note", "recuse",
+        "withdraw", "note", "recuse", "add_document",
     },
     OMBUDSPERSON: {
         "accept", "assign",  # assign and reassign
@@ -57,7 +58,8 @@ DOES: dict[str, set[str]] = {
         "close_not_supplemented", "close_monitoring", "return_to_investigation",  # decisions
         "start_screening", "request_supplement", "resume_screening",  # (silent) sees all cases
         "request_reply", "record_response", "extend",  # (silent) the office's head
-        "withdraw", "note", "recuse",
+        "reply_received", "reminder_sent",  # (silent) as for requests
+        "withdraw", "note", "recuse", "add_document",
     },
 }  # fmt: skip
 
@@ -79,6 +81,10 @@ WHEN: dict[str, set[str]] = {
     "settle": {MED},
     "submit_findings": {INV},
     "request_reply": {INV, MED},
+    # A reply asked for during the investigation may arrive once the findings went up (the
+    # matrix leaves a reply awaited in every state, so that only role and state decide).
+    "reply_received": {INV, MED, DEL},
+    "reminder_sent": {INV, MED, DEL},
     "return_to_investigation": {DEL},
     "dismiss": {DEL},
     "uphold": {DEL},
@@ -89,6 +95,7 @@ WHEN: dict[str, set[str]] = {
     "extend": OPEN - {MON},  # the processing deadline runs until the decision
     "note": OPEN | {CLO},
     "recuse": OPEN | {CLO},
+    "add_document": OPEN | {CLO},  # the decision is filed after closing too
 }
 
 
@@ -221,6 +228,8 @@ EXPECTED: dict[str, Rule] = {
     "staff:case": Rule("case", case_url),
     "staff:act": Rule("act", case_url),
     "staff:attachment": Rule("attachment", case_url),
+    "staff:attachment_preview": Rule("attachment", case_url),  # the matrix case's PDF
+    "staff:print": Rule("case", case_url),  # the printable case file: as the case page
 }
 
 # Namespaces tested elsewhere: the account admin (tests/ombuds) and the ESP webhooks.

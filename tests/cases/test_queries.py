@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cases import access, queues, services
 from cases import transitions as t
+from cases.effects import Documents
 from cases.management.commands._seeding import seed_staff
 from cases.models import Case, State
 from ombuds.accesslog import record_access
@@ -128,14 +129,22 @@ def test_the_case_page_costs_as_many_queries_at_300_cases_as_at_10(client, offic
     user = office.users[role]
     sign_in(client, user)
     ours = reverse("staff:case", args=[office.cases[state].reference])
-    small = queries_for(client, ours)
+    printed = reverse("staff:print", args=[office.cases[state].reference])
+    small, small_print = queries_for(client, ours), queries_for(client, printed)
     grow()
     case = office.cases[state]
     for note in ("First call.", "Second call.", "Letter sent."):  # a longer timeline
         case.refresh_from_db()
         step = t.Step(actor=user, version=case.version, note=note)
         t.case_act(case=case, step=step, action="note")
+    case.refresh_from_db()
+    files = [(factories.pdf(), "application/pdf"), (factories.png(), "image/png")]
+    documents = Documents(files=files, kind="evidence", dated=timezone.localdate())
+    t.case_act(case=case, step=t.Step(actor=user, version=case.version), action="add_document",
+               documents=documents)  # fmt: skip
     assert case.events.count() >= 5
+    assert case.attachments.exclude(kind="").count() == 2  # a longer case file
+    assert queries_for(client, printed) == small_print
     seeded = access.visible_cases(user).filter(state=state).exclude(pk__in=office.pks).first()
     assert seeded is not None
     assert queries_for(client, ours) == small

@@ -18,13 +18,13 @@ from cases.queues import Row
 from cases.templatetags.queue_table import queue_rows
 
 REFERENCE = Template(
-    """{% load i18n %}{% translate "Overdue" as overdue %}{% translate "Due soon" as due_soon %}{% translate "New information" as news %}
+    """{% load i18n %}{% translate "Overdue" as overdue %}{% translate "Due soon" as due_soon %}{% translate "New information" as news %}{% translate "Respondent reply due" as reply %}
   {% for row in rows %}
     <tr>
       <td><a href="{{ row.url }}">{{ row.reference }}</a>{% if row.news %} <strong class="badge badge-news">{{ news }}</strong>{% endif %}</td>
       <td>{{ row.state }}</td>
       <td>{{ row.received }}</td>
-      <td>{{ row.due }}{% if row.urgency == "overdue" %} <strong class="badge badge-overdue">{{ overdue }}</strong>{% elif row.urgency == "due_soon" %} <strong class="badge badge-soon">{{ due_soon }}</strong>{% endif %}</td>
+      <td>{{ row.due }}{% if row.urgency == "overdue" %} <strong class="badge badge-overdue">{{ overdue }}</strong>{% elif row.urgency == "due_soon" %} <strong class="badge badge-soon">{{ due_soon }}</strong>{% endif %}{% if row.reply_due %}<br><span class="reply-due">{{ reply }} {{ row.reply_due }}</span>{% if row.reply_urgency == "overdue" %} <strong class="badge badge-overdue">{{ overdue }}</strong>{% elif row.reply_urgency == "due_soon" %} <strong class="badge badge-soon">{{ due_soon }}</strong>{% endif %}{% endif %}</td>
       <td>{{ row.respondent }}</td>
       <td>{{ row.rights }}</td>
       <td>{{ row.investigator|default:"—" }}</td>
@@ -55,6 +55,9 @@ ROWS = [
     row(4, reference='<b>"x"</b>&', url='/staff/cases/a"b/?c=&d', rights="<script>", state="A&B"),
     row(5, respondent="", rights="", investigator="<img src=x>"),
     row(6, news=True),
+    row(7, reply_due="2026-11-20", reply_urgency="overdue"),
+    row(8, urgency="", reply_due="2026-12-03", reply_urgency="due_soon"),
+    row(9, reply_due="2027-01-03"),
 ]
 
 

@@ -56,6 +56,7 @@ class Known:
     assigned_to_id: int | None
     received_at: Any
     due_date: Any
+    reply_due: Any
     respondent_type: str
     tags: set[tuple[str, str]]
     emails: set[str]
@@ -86,6 +87,12 @@ def seeded(db: Any) -> Staffing:
     # News on every third case (ties and several pages for the "news" view, on every path).
     every_third = Case.objects.order_by("pk").values_list("pk", flat=True)[::3]
     Case.objects.filter(pk__in=list(every_third)).update(news_since=timezone.now())
+    # Replies awaited from respondents: overdue, due soon and later, on cases whose processing
+    # deadline is far (so only the reply puts them in a due list), and on closed cases (never).
+    every_fifth = list(Case.objects.order_by("pk").values_list("pk", flat=True)[1::5])
+    for start, offset in enumerate((-4, 3, 40)):
+        awaited = every_fifth[start::3]
+        Case.objects.filter(pk__in=awaited).update(reply_due=today + timedelta(days=offset))
     return seed_staff(investigators=2)
 
 
@@ -112,6 +119,7 @@ def known_cases() -> list[Known]:
             c.assigned_to_id,
             c.received_at,
             c.due_date,
+            c.reply_due,
             c.respondent_type,
             tags.get(c.pk, set()),
             emails.get(c.pk, set()),
@@ -137,6 +145,7 @@ def sees(user: Any, role: str, case: Known) -> bool:
 def in_view(view: str, user: Any, case: Known) -> bool:
     today = timezone.localdate()
     processing = case.state in PROCESSING
+    deadlines = (case.due_date, case.reply_due)  # processing, and a respondent's reply awaited
     return {
         "all": True,
         "new": case.state == State.RECEIVED,
@@ -144,8 +153,9 @@ def in_view(view: str, user: Any, case: Known) -> bool:
         "mine": case.assigned_to_id == user.pk,
         "unassigned": case.state in {State.SCREENING, State.INVESTIGATION}
         and case.assigned_to_id is None,
-        "due_soon": processing and today <= case.due_date <= today + timedelta(days=7),
-        "overdue": processing and case.due_date < today,
+        "due_soon": processing
+        and any(due and today <= due <= today + timedelta(days=7) for due in deadlines),
+        "overdue": processing and any(due and due < today for due in deadlines),
     }[view]
 
 
