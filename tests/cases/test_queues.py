@@ -62,6 +62,7 @@ class Known:
     recused: set[int]
     granted: set[int]
     news: bool = False
+    follow_up_due: Any = None
 
 
 @pytest.fixture
@@ -86,6 +87,12 @@ def seeded(db: Any) -> Staffing:
     # News on every third case (ties and several pages for the "news" view, on every path).
     every_third = Case.objects.order_by("pk").values_list("pk", flat=True)[::3]
     Case.objects.filter(pk__in=list(every_third)).update(news_since=timezone.now())
+    # Recommendations coming due and overdue, with ties (the "recommendations" view); cases
+    # closed or not monitored keep a follow-up date the view must not list.
+    monitored = list(Case.objects.filter(state=State.MONITORING).values_list("pk", flat=True))
+    Case.objects.filter(pk__in=monitored[::2]).update(follow_up_due=today - timedelta(days=2))
+    Case.objects.filter(pk__in=monitored[1::4]).update(follow_up_due=today + timedelta(days=5))
+    Case.objects.filter(pk__in=list(closed)[:5]).update(follow_up_due=today)
     return seed_staff(investigators=2)
 
 
@@ -118,6 +125,7 @@ def known_cases() -> list[Known]:
             recused.get(c.pk, set()),
             granted.get(c.pk, set()),
             c.news_since is not None,
+            c.follow_up_due,
         )
         for c in Case.objects.all()
     ]
@@ -146,6 +154,9 @@ def in_view(view: str, user: Any, case: Known) -> bool:
         and case.assigned_to_id is None,
         "due_soon": processing and today <= case.due_date <= today + timedelta(days=7),
         "overdue": processing and case.due_date < today,
+        "recommendations": case.state == State.MONITORING
+        and case.follow_up_due is not None
+        and case.follow_up_due <= today + timedelta(days=7),
     }[view]
 
 
@@ -153,6 +164,8 @@ def expected(user: Any, role: str, view: str = "all", keep: Any = lambda case: T
     rows = [c for c in known_cases() if sees(user, role, c) and in_view(view, user, c) and keep(c)]
     if view in {"due_soon", "overdue"}:
         rows.sort(key=lambda c: (c.due_date, c.pk))
+    elif view == "recommendations":
+        rows.sort(key=lambda c: (c.follow_up_due, c.pk))
     else:
         rows.sort(key=lambda c: (c.received_at, c.pk), reverse=True)
     return [c.pk for c in rows]
