@@ -263,8 +263,7 @@ class ResponseForm(ActionForm):
     recommendation = forms.ModelChoiceField(
         label=_("Recommendation"), queryset=Recommendation.objects.none()
     )
-    response = forms.ChoiceField(label=_("Response"), choices=Recommendation.Response.choices,
-                                 widget=forms.RadioSelect)  # fmt: skip
+    response = forms.ChoiceField(label=_("Response"), choices=Recommendation.Response.choices)
     plan_date = forms.DateField(
         label=_("Date of the implementation plan (for a plan received)"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
