@@ -219,3 +219,20 @@ def test_erasure_empties_the_notes_and_keeps_the_statuses(staff: Any) -> None:
     assert sorted(case.recommendations.values_list("status", flat=True)) == [
         K.IMPLEMENTED, K.NOT_ACCEPTED,
     ]  # fmt: skip
+
+
+def test_the_korean_staff_pages_name_every_status_in_words(staff: Any) -> None:
+    case, _key = upheld(staff)
+    answer(staff, case, 0, K.PLAN_RECEIVED, plan_date=date(2027, 1, 4))
+    answer(staff, case, 1, K.NOT_ACCEPTED, "Refused.")
+    client = sign_in(Client(), staff.ombudsperson)
+    for url in (reverse("staff:case", args=[case.reference]),
+                reverse("staff:act", args=[case.reference, "record_response"]),
+                reverse("staff:act", args=[case.reference, "close_monitoring"]),
+                f"{reverse('staff:queue')}?view=recommendations"):  # fmt: skip
+        page = visible_text(client.get(url, **KO).content.decode())
+        assert not CODE.findall(page), (url, CODE.findall(page))
+        if "/act/close_monitoring/" in url:
+            assert "거부됨: 1건" in " ".join(page.split())
+        elif "/cases/" in url:  # the status of the first, in words
+            assert "이행 계획서 접수" in page, url
