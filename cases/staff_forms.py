@@ -277,7 +277,8 @@ class ResponseForm(ActionForm):
         super().__init__(*args, case=case, **kwargs)
         field: Any = self.fields["recommendation"]
         field.queryset = case.recommendations.order_by("pk")
-        field.label_from_instance = recommendation_label
+        numbers = {pk: n for n, pk in enumerate(field.queryset.values_list("pk", flat=True), 1)}
+        field.label_from_instance = lambda r: recommendation_label(r, numbers.get(r.pk, 0))
         evidence: Any = self.fields["evidence"]
         evidence.queryset = case.attachments.select_related("data_key").order_by("uploaded_at")
         evidence.label_from_instance = lambda a: f"{a.filename} ({a.uploaded_at:%Y-%m-%d})"
@@ -303,9 +304,10 @@ class ResponseForm(ActionForm):
         }
 
 
-def recommendation_label(recommendation: Recommendation) -> str:
+def recommendation_label(recommendation: Recommendation, number: int) -> str:
+    """Its number on the case page, the body and its status: `2 · Dong-gu Office (Accepted)`."""
     status = recommendation.get_status_display() if recommendation.status else _("no answer yet")
-    return f"{recommendation.pk} · {recommendation.agency_name} ({status})"
+    return f"{number} · {recommendation.agency_name} ({status})"
 
 
 class CloseMonitoringForm(ActionForm):
