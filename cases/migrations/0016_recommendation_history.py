@@ -61,7 +61,7 @@ def histories(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0013_person_indexes"),
+        ("cases", "0017_index_key"),
         ("ombuds", "0004_duty_requests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
