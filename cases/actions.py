@@ -24,10 +24,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
-from cases import access, effects
+from cases import access, effects, followup
 from cases import staff_forms as f
 from cases.action_names import ActionName
-from cases.models import Case, Recommendation, State
+from cases.models import Case, State
 from notifications.events import Event as Notice
 from ombuds.roles import Role, roles_of
 
@@ -190,9 +190,9 @@ STAFF_STEPS = [
         effect=effects.record_response, roles=WORKERS, form=f.ResponseForm,
         label=_("Record a response to a recommendation")),
     StaffAction(
-        name=A.CLOSE_MONITORING, method=Case.close_monitoring, roles=HEAD_ONLY,
-        form=f.ActionForm, label=_("Close monitoring"),
-        told=_("Every recommendation has been answered; the case is closed"),
+        name=A.CLOSE_MONITORING, method=Case.close_monitoring, effect=effects.close_monitoring,
+        roles=HEAD_ONLY, form=f.CloseMonitoringForm, label=_("Close monitoring"),
+        told=_("We finished following the recommendations; the case is closed"),
         notice=N.MONITORING_CLOSED, decision=True),
     StaffAction(
         name=A.REOPEN, method=Case.reopen, roles=HEAD_ONLY, form=f.NoteRequiredForm,
@@ -228,9 +228,8 @@ def _iso(day: date | None) -> str:
 
 
 def _monitoring_closed(case: Case) -> dict[str, Any]:
-    answers = list(case.recommendations.values_list("response", flat=True))
-    implemented = answers.count(Recommendation.Response.IMPLEMENTED)
-    return {"implemented": implemented, "not_implemented": len(answers) - implemented}
+    """Counts only: how many were implemented, partly, refused or still open at closure."""
+    return followup.tally(case).context()
 
 
 # What each notification says besides the reference (notifications.events.CONTEXT), read from

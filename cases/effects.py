@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cases import access, attachments, clocks, news
+from cases import access, attachments, clocks, followup, news
 from cases.models import Attachment, Case, Recommendation, Recusal
 from ombuds.models import User
 
@@ -70,10 +70,12 @@ def uphold(case: Case, step: Step, *, recommendations: list[RecommendationDraft]
         raise ValueError("upholding a case needs at least one recommendation")
     case.uphold(today=step.today)
     plan_due = clocks.after_days(step.today, clocks.PLAN_DAYS)
+    follow_up_due = clocks.after_days(step.today, clocks.FOLLOW_UP_DAYS)
     for draft in recommendations:
         Recommendation.objects.create(
             case=case, data_key=case.data_key, agency_type=draft.agency_type,
             agency_name=draft.agency_name, text=draft.text, plan_due=plan_due,
+            follow_up_due=follow_up_due,
         )  # fmt: skip
 
 
@@ -124,12 +126,24 @@ def extend(case: Case, step: Step, *, new_due: date) -> None:
     case.due_date = new_due
 
 
-def record_response(case: Case, step: Step, *, recommendation_id: int, response: str) -> None:
-    recommendation = case.recommendations.select_related("data_key").get(pk=recommendation_id)
-    recommendation.response = response
-    recommendation.response_note = step.note
-    recommendation.responded_at = timezone.now()
-    recommendation.save(update_fields=["response", "response_note", "responded_at"])
+def record_response(
+    case: Case, step: Step, *, recommendation_id: int, response: str,
+    plan_date: date | None = None, evidence_id: int | None = None,
+) -> None:  # fmt: skip
+    """Add the body's answer to the recommendation's history (cases.followup); the internal
+    note is the answer's sealed note too."""
+    recommendation = case.recommendations.get(pk=recommendation_id)
+    evidence = case.attachments.get(pk=evidence_id) if evidence_id is not None else None
+    answer = followup.Answer(kind=response, plan_date=plan_date, evidence=evidence)
+    followup.record(case, recommendation=recommendation, answer=answer, actor=step.actor,
+                    note=step.note, today=step.today)  # fmt: skip
+
+
+def close_monitoring(case: Case, step: Step) -> None:
+    """Close monitoring: every recommendation final, or the reason (the event's internal note,
+    which the form then requires) says why not."""
+    followup.check_closing(case, reason=step.note)
+    case.close_monitoring()
 
 
 def recuse(case: Case, step: Step) -> None:

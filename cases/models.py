@@ -62,6 +62,9 @@ PROCESSING = (
 # The intake states being processed, in that order: an intake officer's due-date lists, which
 # read the partial index `case_intake_due` (cases.access.visible_cases with `states`).
 INTAKE_PROCESSING = tuple(state for state in PROCESSING if state in INTAKE_STATES)
+# The state whose recommendations are followed up (the "recommendations due" queue and the
+# partial index `case_monitoring_due`, written as a tuple for the same reason).
+MONITORED = (State.MONITORING,)
 
 
 class RespondentBody(models.Model):
@@ -134,6 +137,8 @@ class Case(ConcurrentTransitionMixin, SealedModel):
     supplement_due = models.DateField(null=True, blank=True)
     reply_due = models.DateField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # While monitoring: the nearest deadline of its recommendations, a plan or a follow-up
+    # (cases.followup keeps it); the "recommendations due" queue reads it.
     follow_up_due = models.DateField(null=True, blank=True)
     # Since when the case holds something the staff working it have not opened yet (information
     # or evidence from the petitioner): the case is "new" to them until one of them opens it.
@@ -166,6 +171,12 @@ class Case(ConcurrentTransitionMixin, SealedModel):
                 fields=["due_date", "id"],
                 condition=models.Q(state__in=INTAKE_PROCESSING),
                 name="case_intake_due",
+            ),
+            # The "recommendations due" list: monitored cases by their nearest deadline.
+            models.Index(
+                fields=["follow_up_due", "id"],
+                condition=models.Q(state__in=MONITORED),
+                name="case_monitoring_due",
             ),
             # The "new information" list: a walk of the few cases with news, newest first.
             models.Index(
@@ -227,10 +238,6 @@ class Case(ConcurrentTransitionMixin, SealedModel):
     def reply_awaited(self) -> bool:
         """A reply was asked of the respondent and has not arrived (docs/design.md §8)."""
         return self.reply_due is not None
-
-    def every_recommendation_answered(self) -> bool:
-        answers = list(self.recommendations.values_list("response", flat=True))
-        return bool(answers) and all(answers)
 
     @transition(state, source=State.RECEIVED, target=State.SCREENING)
     def start_screening(self) -> None:
@@ -305,12 +312,9 @@ class Case(ConcurrentTransitionMixin, SealedModel):
         self.decided_at = timezone.now()
         self.follow_up_due = clocks.after_days(today, clocks.FOLLOW_UP_DAYS)
 
-    @transition(
-        state,
-        source=State.MONITORING,
-        target=State.CLOSED,
-        conditions=[every_recommendation_answered],  # type: ignore[list-item]
-    )
+    # Whether every recommendation has a final status, or a reason is recorded, is the
+    # service's check (cases.effects.close_monitoring), which the form shows.
+    @transition(state, source=State.MONITORING, target=State.CLOSED)
     def close_monitoring(self) -> None:
         self.closed_at = timezone.now()
 
@@ -465,13 +469,21 @@ class Attachment(SealedModel):
 
 
 class Recommendation(SealedModel):
-    """A recommendation issued when a case is upheld, addressed to a respondent body."""
+    """A recommendation issued when a case is upheld, addressed to a respondent body.
+
+    Its `status` is the kind of its latest response (`RecommendationResponse`, the history),
+    and `follow_up_due` the day the office next checks on it; both are written only by the
+    response service (cases.followup), never edited. docs/design.md §2.
+    """
 
     class Response(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted")
         PARTIALLY_ACCEPTED = "partially_accepted", _("Partially accepted")
-        NOT_ACCEPTED = "not_accepted", _("Not accepted")
+        NOT_ACCEPTED = "not_accepted", _("Refused (not accepted)")
+        PLAN_RECEIVED = "plan_received", _("Implementation plan received")
         IMPLEMENTED = "implemented", _("Implemented")
+
+    FINAL = frozenset({Response.IMPLEMENTED, Response.NOT_ACCEPTED})
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recommendations")
     agency_type = models.CharField(max_length=24, choices=RespondentType.choices)
@@ -480,12 +492,52 @@ class Recommendation(SealedModel):
     text = SealedTextField()
     issued_at = models.DateTimeField(default=timezone.now)
     plan_due = models.DateField()
-    response = models.CharField(max_length=20, choices=Response.choices, blank=True)
-    response_note = SealedTextField()
-    responded_at = models.DateTimeField(null=True, blank=True)
+    # '' while the body has not answered; else the kind of its latest response.
+    status = models.CharField(max_length=20, choices=Response.choices, blank=True)
+    follow_up_due = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"recommendation {self.pk} of case {self.case_id}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL
+
+    @property
+    def awaits_plan(self) -> bool:
+        """No plan received and no final answer yet: the 90-day plan deadline runs."""
+        return self.status in {"", self.Response.ACCEPTED, self.Response.PARTIALLY_ACCEPTED}
+
+
+class RecommendationResponse(SealedModel):
+    """One answer of the body to a recommendation, as recorded by staff: the history."""
+
+    Kind = Recommendation.Response
+
+    # The case too, so that erasure (cases.retention) finds the sealed note with the case's rows.
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="recommendation_responses"
+    )
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="responses"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    plan_date = models.DateField(null=True, blank=True)  # the date the body's plan bears
+    # Evidence of implementation: a file of the case, if any, and what staff noted (sealed).
+    evidence = models.ForeignKey(
+        Attachment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = SealedTextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for recommendation {self.recommendation_id}"
 
 
 class Recusal(SealedModel):

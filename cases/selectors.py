@@ -17,6 +17,7 @@ from cases.models import (
     CaseTag,
     Person,
     Recommendation,
+    RecommendationResponse,
     RespondentBody,
     Right,
     State,
@@ -121,6 +122,12 @@ def _supplement(case: Case, events: list[CaseEvent]) -> CaseEvent | None:
     return next((e for e in after if e.action == ActionName.INFORMATION_ADDED), None)
 
 
+# A recommendation's responses, oldest first, with what each names (cases.followup).
+_HISTORY = RecommendationResponse.objects.select_related(
+    "data_key", "recorded_by", "evidence", "evidence__data_key"
+).order_by("recorded_at", "pk")
+
+
 def staff_case_page(case: Case) -> StaffCasePage:
     """Everything the staff case page shows, in a fixed number of queries."""
     tags = list(case.tags.values_list("kind", "code"))
@@ -138,7 +145,11 @@ def staff_case_page(case: Case) -> StaffCasePage:
         events=events,
         attachments=[file for file in files if not file.kind],
         documents=sorted((f for f in files if f.kind), key=lambda f: (f.document_date, f.pk)),
-        recommendations=list(case.recommendations.select_related("data_key").order_by("pk")),
+        recommendations=list(
+            case.recommendations.select_related("data_key")
+            .prefetch_related(Prefetch("responses", queryset=_HISTORY))
+            .order_by("pk")
+        ),
         # filter(), not get(): one query, coded or not
         respondent_body=RespondentBody.objects.filter(id=case.respondent_body_id).first(),  # type: ignore[misc]
         supplement=_supplement(case, events),

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases import queues
+from cases import followup, queues
 from cases.action_names import ActionName
 from cases.effects import Documents, RecommendationDraft
 from cases.forms import MAX_TEXT, ComplaintForm, EvidenceField, FixedChoiceField, TextField
@@ -36,6 +36,7 @@ VIEW_LABELS = {
     "unassigned": _("Unassigned"),
     "due_soon": _("Due soon"),
     "overdue": _("Overdue"),
+    "recommendations": _("Recommendations due"),
 }
 
 
@@ -337,23 +338,74 @@ class ExtendForm(ActionForm):
 
 
 class ResponseForm(ActionForm):
-    note_label = _("What the body answered")
+    """A body's answer to one recommendation, added to its history (cases.followup)."""
+
+    note_label = _("What the body answered (internal, kept with the response)")
     recommendation = forms.ModelChoiceField(
         label=_("Recommendation"), queryset=Recommendation.objects.none()
     )
     response = forms.ChoiceField(label=_("Response"), choices=Recommendation.Response.choices)
+    plan_date = forms.DateField(
+        label=_("Date of the implementation plan (for a plan received)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+    evidence = forms.ModelChoiceField(
+        label=_("Evidence of implementation: a file of the case (optional)"),
+        queryset=Attachment.objects.none(), required=False,
+    )  # fmt: skip
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
         field: Any = self.fields["recommendation"]
         field.queryset = case.recommendations.order_by("pk")
-        field.label_from_instance = lambda r: f"{r.agency_name} ({r.plan_due:%Y-%m-%d})"
+        numbers = {pk: n for n, pk in enumerate(field.queryset.values_list("pk", flat=True), 1)}
+        field.label_from_instance = lambda r: recommendation_label(r, numbers.get(r.pk, 0))
+        evidence: Any = self.fields["evidence"]
+        evidence.queryset = case.attachments.select_related("data_key").order_by("uploaded_at")
+        evidence.label_from_instance = lambda a: f"{a.filename} ({a.uploaded_at:%Y-%m-%d})"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("response")
+        if kind == Recommendation.Response.PLAN_RECEIVED and not data.get("plan_date"):
+            self.add_error("plan_date", _("Give the date of the plan received."))
+        if kind == Recommendation.Response.IMPLEMENTED and not data.get("note"):
+            self.add_error("note", _("Say what shows that the recommendation was implemented."))
+        if data.get("evidence") and kind != Recommendation.Response.IMPLEMENTED:
+            self.add_error("evidence", _("Evidence goes with an implemented recommendation."))
+        return data
 
     def extra(self) -> dict[str, Any]:
+        evidence = self.cleaned_data.get("evidence")
         return {
             "recommendation_id": self.cleaned_data["recommendation"].pk,
             "response": self.cleaned_data["response"],
+            "plan_date": self.cleaned_data.get("plan_date"),
+            "evidence_id": evidence.pk if evidence else None,
         }
+
+
+def recommendation_label(recommendation: Recommendation, number: int) -> str:
+    """Its number on the case page, the body and its status: `2 · Dong-gu Office (Accepted)`."""
+    status = recommendation.get_status_display() if recommendation.status else _("no answer yet")
+    return f"{number} · {recommendation.agency_name} ({status})"
+
+
+class CloseMonitoringForm(ActionForm):
+    """While a recommendation has no final status (implemented or refused), closing needs a
+    reason, recorded as the event's internal note; the service checks it again."""
+
+    early_note_label = _(
+        "Why monitoring closes before every recommendation is implemented or refused"
+        " (recorded, staff only)"
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        self.tally = followup.tally(case)
+        if self.tally.unfinished:
+            self.fields["note"].label = self.early_note_label
+            self.fields["note"].required = True
 
 
 class StaffComplaintForm(ComplaintForm):

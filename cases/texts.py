@@ -7,7 +7,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cases import actions
+from cases import actions, followup
 from cases.models import Case, InadmissibleReason, Outcome, State
 
 PUBLIC_STATE: dict[str, Promise] = {
@@ -64,6 +64,15 @@ def outcome_detail(case: Case) -> str:
     if case.outcome == Outcome.INADMISSIBLE and case.outcome_reason in PUBLIC_GROUND:
         return str(PUBLIC_GROUND[case.outcome_reason])
     return ""
+
+
+def recommendations(case: Case) -> followup.Tally | None:
+    """How the recommendations issued on an upheld case stand (counts only, never their text
+    or the bodies' names): the tracking page says them in plain words. None when none."""
+    if case.outcome != Outcome.UPHELD:
+        return None
+    found = followup.tally(case)
+    return found if found.total else None
 
 
 def event_label(action: str) -> Promise:

@@ -45,7 +45,8 @@ CONTEXT: dict[Event, frozenset[str]] = {
     Event.CASE_TRANSFERRED: frozenset({"body", "body_reference"}),
     Event.CASE_UPHELD: frozenset({"recommendations"}),
     Event.DEADLINE_EXTENDED: frozenset({"due"}),
-    Event.MONITORING_CLOSED: frozenset({"implemented", "not_implemented"}),
+    # How many recommendations were implemented, partly, refused or still open at closure.
+    Event.MONITORING_CLOSED: frozenset({"implemented", "partly", "refused", "still_open"}),
     Event.STAFF_DUTY: frozenset({"step"}),
 }
 

@@ -5,7 +5,8 @@ Three populations (docs/statistics.md):
   mode, respondent type and body, rights and vulnerable groups;
 - closed: cases closed in the period — month of closure, business days from receipt to
   closure, closed after the deadline in force, deadline extended;
-- recommendations issued in the period — the case's respondent body, the response.
+- recommendations issued in the period — the case's respondent body, the recommendation's
+  current status (the kind of its latest response).
 
 No case id, reference, date or text leaves this module: only months and codes.
 """
@@ -34,7 +35,7 @@ class Records:
     received: list[list[Any]] = field(default_factory=list)
     # [month closed, business days, late (0/1), extended (0/1)]
     closed: list[list[Any]] = field(default_factory=list)
-    # [body, response]
+    # [body, current status]
     recommendations: list[list[Any]] = field(default_factory=list)
 
     def pack(self) -> bytes:
@@ -56,10 +57,10 @@ def read(start: date, end: date) -> Records:
         received=_received(since, until),
         closed=_closed(since, until),
         recommendations=[
-            [body or 0, response]
-            for body, response in RecommendationSource.objects.filter(
+            [body or 0, status]
+            for body, status in RecommendationSource.objects.filter(
                 issued_at__gte=since, issued_at__lt=until
-            ).values_list("case__respondent_body_id", "response")
+            ).values_list("case__respondent_body_id", "status")
         ],
     )
 

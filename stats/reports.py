@@ -36,7 +36,8 @@ ROW_LABELS = {
 }
 RESPONSE_LABELS = {
     "accepted": _("Accepted"), "partially_accepted": _("Partially accepted"),
-    "not_accepted": _("Not accepted"), "implemented": _("Implemented"),
+    "plan_received": _("Implementation plan received"),
+    "not_accepted": _("Refused (not accepted)"), "implemented": _("Implemented"),
     NONE: _("No response yet"),
 }  # fmt: skip
 
@@ -118,7 +119,9 @@ def _rates(payload: Payload, bodies: Any, k: int) -> list[Rate]:
         if issued == 0:
             continue
         cells = {r: payload["cells"][f"{body}|{r}"] for r in payload["cols"]}
-        said = [cells[r] for r in ("accepted", "partially_accepted", "implemented")]
+        # Accepted in whole or part: whatever the body said since (a plan, the work done).
+        said = [cells[r] for r in ("accepted", "partially_accepted", "plan_received",
+                                   "implemented")]  # fmt: skip
         accepted = None if None in said else sum(s for s in said if s is not None)
         waiting = cells[NONE]
         answered = None if issued is None or waiting is None else issued - waiting

@@ -79,7 +79,8 @@ class RecommendationSource(models.Model):
         CaseSource, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     issued_at = models.DateTimeField()
-    response = models.CharField(max_length=20)
+    # The current status: the kind of the latest response (cases.followup), '' before any.
+    status = models.CharField(max_length=20)
 
     class Meta:
         managed = False

@@ -18,7 +18,8 @@ from stats.dimensions import DIMENSIONS, NONE, categories
 from stats.suppression import Protected, Relation, Table, Unprotectable, protect
 
 Payload = dict[str, Any]
-RESPONSES = ["accepted", "partially_accepted", "not_accepted", "implemented", NONE]
+RESPONSES = ["accepted", "partially_accepted", "plan_received", "not_accepted", "implemented",
+             NONE]  # fmt: skip
 
 
 def _published(values: dict[str, int], shown: Protected | None) -> dict[str, int | None]:

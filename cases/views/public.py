@@ -186,6 +186,7 @@ def _tracked_page(request: HttpRequest, case: Case, **forms: Any) -> HttpRespons
         "case": case,
         "public_state": texts.PUBLIC_STATE[case.state],
         "outcome_detail": texts.outcome_detail(case),
+        "recommendations": texts.recommendations(case),
         "timeline": [
             (event, texts.event_label(event.action)) for event in selectors.public_timeline(case)
         ],

@@ -26,7 +26,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import access, actions, attachments, news, people, queues, selectors, services, texts
+from cases import (
+    access,
+    actions,
+    attachments,
+    followup,
+    news,
+    people,
+    queues,
+    selectors,
+    services,
+    texts,
+)
 from cases import transitions as t
 from cases.models import Channel
 from cases.staff_forms import VIEW_LABELS, PersonSearchForm, QueueFilterForm, StaffComplaintForm
@@ -41,6 +52,10 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 NOT_SAVED = gettext_lazy(
     "This could not be saved because of a problem on our side, and nothing was changed. What"
     " you typed is kept below: please try again in a few minutes."
+)
+
+UNFINISHED = gettext_lazy(
+    "Not every recommendation is implemented or refused: say why monitoring closes now."
 )
 
 logger = logging.getLogger(__name__)
@@ -134,7 +149,8 @@ def _action_page(
 ) -> HttpResponse:
     spec = actions.STAFF_ACTIONS[name]
     context = {"case": case, "action": name, "spec": spec, "form": form,
-               "carry_form": carry.FORM_ID, **extra}  # fmt: skip
+               "carry_form": carry.FORM_ID, "tally": getattr(form, "tally", None),
+               **extra}  # fmt: skip
     return _no_store(render(request, "staff/action.html", context, status=status))
 
 
@@ -174,6 +190,9 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     except t.NotAllowed:
         return render(request, "staff/not_allowed.html", {"case": case},
                       status=HTTPStatus.CONFLICT)  # fmt: skip
+    except followup.Unfinished:
+        form.add_error("note", UNFINISHED)
+        return _action_page(request, case, action, form, HTTPStatus.CONFLICT)
     except DatabaseError as error:
         logger.error("a staff action could not be saved (%s)", type(error).__name__)
         form.add_error(None, NOT_SAVED)

@@ -94,7 +94,7 @@ def test_a_complaint_from_filing_to_closure(new_page, evidence):
     expect(chief.locator("#case-state")).to_have_text("Closed")
 
     petitioner_sees(petitioner, reference, access_key, "Closed.",
-                    "Every recommendation has been answered; the case is closed")  # fmt: skip
+                    "We finished following the recommendations; the case is closed")  # fmt: skip
     timeline = petitioner.locator("ol.timeline")
     expect(timeline).not_to_contain_text("The ramp was refused for two years.")  # internal note
     expect(petitioner.locator(".status-box")).to_contain_text("Outcome: Upheld")

@@ -65,7 +65,8 @@ DOES: dict[str, set[str]] = {
 
 OPEN = {R, SCR, AWT, INV, MED, DEL, MON}
 # §2: the states each action belongs to (conditions met: the matrix makes the supplement window
-# pass and answers every recommendation, so that only role and state decide).
+# pass; closing monitoring with a recommendation only accepted is allowed with a reason, which
+# every submission carries as its note, so that only role and state decide).
 WHEN: dict[str, set[str]] = {
     "start_screening": {R},
     "request_supplement": {SCR},

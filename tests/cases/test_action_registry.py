@@ -163,7 +163,8 @@ def test_the_notices_carry_what_happened(staff: Any) -> None:
     assert _last_notice(case) == ("deadline_extended", due)
     case = staff.case_in(State.MONITORING)  # one recommendation, upheld
     assert _last_notice(case)[1]["recommendations"] == 1
-    case.recommendations.update(response="implemented")
+    case.recommendations.update(status="implemented")
     t.case_act(case=case, step=staff.step(case, staff.ombudsperson), action="close_monitoring")
-    counts = {"reference": case.reference, "implemented": 1, "not_implemented": 0}
+    counts = {"reference": case.reference, "implemented": 1, "partly": 0, "refused": 0,
+              "still_open": 0}  # fmt: skip
     assert _last_notice(case) == ("monitoring_closed", counts)

@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import transitions as t
 from cases.actions import STAFF_ACTIONS as ACTIONS
-from cases.models import Case, CaseUserObjectPermission, State
+from cases.models import Case, CaseUserObjectPermission, RecommendationResponse, State
 from tests import factories
 from tests.cases.permission_table import (
     DOES,
@@ -107,7 +107,7 @@ def matrix_case(staff: Any, state: str, recused: Any) -> Case:
     if state == State.AWAITING_SUPPLEMENT:
         yesterday = timezone.localdate() - timedelta(days=1)
         Case.objects.filter(pk=case.pk).update(supplement_due=yesterday)
-    case.recommendations.update(response="accepted")
+    case.recommendations.update(status="accepted")
     Case.objects.filter(pk=case.pk).update(reply_due=timezone.localdate())  # a reply awaited
     step = staff.step(case, recused, note="My neighbour filed this.")
     t.case_act(case=case, step=step, action="recuse")
@@ -121,7 +121,8 @@ def snapshot(case: Case) -> tuple[Any, ...]:
         model_to_dict(case),
         case.events.count(),
         case.recusals.count(),
-        list(case.recommendations.values_list("response", "responded_at")),
+        list(case.recommendations.values_list("status", "follow_up_due")),
+        RecommendationResponse.objects.filter(case=case).count(),
         CaseUserObjectPermission.objects.filter(content_object=case).count(),
     )
 

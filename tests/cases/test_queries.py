@@ -58,6 +58,10 @@ class Office:
             Case.objects.filter(pk=self.cases[state].pk).update(
                 due_date=today + timedelta(days=days)
             )
+        # A recommendation's follow-up coming due: the "recommendations" list has a row.
+        Case.objects.filter(pk=self.cases[State.MONITORING].pk).update(
+            follow_up_due=today + timedelta(days=2)
+        )
         for state in (
             State.RECEIVED,
             State.AWAITING_SUPPLEMENT,
@@ -86,7 +90,7 @@ class Office:
                                                 "received_to": str(today)},
             {"reference": self.cases[State.SCREENING].reference},
             {"view": "overdue", "right": "disability"},
-            {"after": queues._cursor(newest, False)},
+            {"after": queues._cursor(newest, "")},
         ]  # fmt: skip
         return [f"{queue}?{urlencode(q)}" if q else queue for q in queries]
 

@@ -63,6 +63,7 @@ class Known:
     recused: set[int]
     granted: set[int]
     news: bool = False
+    follow_up_due: Any = None
 
 
 @pytest.fixture
@@ -93,6 +94,12 @@ def seeded(db: Any) -> Staffing:
     for start, offset in enumerate((-4, 3, 40)):
         awaited = every_fifth[start::3]
         Case.objects.filter(pk__in=awaited).update(reply_due=today + timedelta(days=offset))
+    # Recommendations coming due and overdue, with ties (the "recommendations" view); cases
+    # closed or not monitored keep a follow-up date the view must not list.
+    monitored = list(Case.objects.filter(state=State.MONITORING).values_list("pk", flat=True))
+    Case.objects.filter(pk__in=monitored[::2]).update(follow_up_due=today - timedelta(days=2))
+    Case.objects.filter(pk__in=monitored[1::4]).update(follow_up_due=today + timedelta(days=5))
+    Case.objects.filter(pk__in=list(closed)[:5]).update(follow_up_due=today)
     return seed_staff(investigators=2)
 
 
@@ -126,6 +133,7 @@ def known_cases() -> list[Known]:
             recused.get(c.pk, set()),
             granted.get(c.pk, set()),
             c.news_since is not None,
+            c.follow_up_due,
         )
         for c in Case.objects.all()
     ]
@@ -156,6 +164,9 @@ def in_view(view: str, user: Any, case: Known) -> bool:
         "due_soon": processing
         and any(due and today <= due <= today + timedelta(days=7) for due in deadlines),
         "overdue": processing and any(due and due < today for due in deadlines),
+        "recommendations": case.state == State.MONITORING
+        and case.follow_up_due is not None
+        and case.follow_up_due <= today + timedelta(days=7),
     }[view]
 
 
@@ -163,6 +174,8 @@ def expected(user: Any, role: str, view: str = "all", keep: Any = lambda case: T
     rows = [c for c in known_cases() if sees(user, role, c) and in_view(view, user, c) and keep(c)]
     if view in {"due_soon", "overdue"}:
         rows.sort(key=lambda c: (c.due_date, c.pk))
+    elif view == "recommendations":
+        rows.sort(key=lambda c: (c.follow_up_due, c.pk))
     else:
         rows.sort(key=lambda c: (c.received_at, c.pk), reverse=True)
     return [c.pk for c in rows]

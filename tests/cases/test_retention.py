@@ -45,7 +45,7 @@ def statistics() -> dict[str, object]:
         "tags": dict(CaseTag.objects.values_list("code").annotate(n=Count("pk"))),
         "events": dict(CaseEvent.objects.values_list("action").annotate(n=Count("pk"))),
         "months": sorted(Case.objects.values_list("received_month", flat=True)),
-        "agencies": sorted(Recommendation.objects.values_list("agency_type", "response")),
+        "agencies": sorted(Recommendation.objects.values_list("agency_type", "status")),
     }
 
 

@@ -23,7 +23,9 @@ SAMPLE = {
     "body_reference": "26-JIN-0001234",
     "recommendations": 2,
     "implemented": 1,
-    "not_implemented": 1,
+    "partly": 2,
+    "refused": 3,
+    "still_open": 4,
     "step": "requested",
 }
 # What each message must say, in English, beyond the reference.
@@ -33,7 +35,7 @@ SAYS = {
     Event.CASE_TRANSFERRED: "National Human Rights Commission of Korea",
     Event.CASE_UPHELD: "issued 2 recommendations",
     Event.DEADLINE_EXTENDED: "Dec. 24, 2026",
-    Event.MONITORING_CLOSED: "1 were put into practice and 1 were not",
+    Event.MONITORING_CLOSED: "put into practice: 1",
 }
 SAYS_KO = {
     Event.SUPPLEMENT_REQUESTED: "2026년 12월 24일",

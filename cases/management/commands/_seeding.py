@@ -435,6 +435,7 @@ class Generator:
             "agency_type": case["respondent_type"], "agency_name": self.rng.choice(PLACES),
             "text": self.text(case["language"], 1), "issued_at": decided,
             "plan_due": clocks.after_days(self.day(decided), clocks.PLAN_DAYS),
-            "response": self.rng.choice(RESPONSES) if answered else "",
-            "responded_at": case.get("closed_at") if answered else None,
+            # Statuses only: seeded cases have no history of responses (cases.followup).
+            "status": self.rng.choice(RESPONSES) if answered else "",
+            "follow_up_due": None if answered else case.get("follow_up_due"),
         }  # fmt: skip
