@@ -9,10 +9,11 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import access
-        from cases.models import InadmissibleReason
+        from cases.models import InadmissibleReason, State
         from notifications import labels
 
         # Emails put the codes they carry into words (notifications import no app).
         labels.register("inadmissible_ground", InadmissibleReason.choices)
+        labels.register("state", State.choices)
         # A migrate or a flush (tests) may create the permissions again, with new ids.
         post_migrate.connect(access.forget_work_permission, dispatch_uid="forget_work_permission")

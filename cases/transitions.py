@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from cases import alerts
 from cases.actions import STAFF_ACTIONS, StaffAction, may, notice_context
 from cases.effects import RecommendationDraft, Step
 from cases.models import Case, CaseEvent
@@ -88,4 +89,5 @@ def case_act(*, case: Case, step: Step, action: str, **arguments: Any) -> Case:
         current.version += 1
         current.save(update_fields=WORKFLOW_FIELDS)
         _record(current, step, declared, {**arguments, "from_state": from_state})
+        alerts.after_action(current, action, actor=step.actor)
     return current

@@ -30,7 +30,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ombuds import recovery
+from ombuds import duties, recovery
 from ombuds.accesslog import (
     AccessAction,
     AccessDetail,
@@ -123,6 +123,7 @@ def _check_code(device: TOTPDevice, token: str, *, confirm: bool = False) -> str
         if confirm:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            duties.tell_member(device.user, "second_factor_enrolled")
     return ""
 
 

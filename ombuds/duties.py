@@ -50,6 +50,22 @@ def register_announcer(announce: Announcer) -> None:
     _announcers.append(announce)
 
 
+# Who tells a member of a change to their own account (a role, the second factor): the
+# notifications app registers its staff alerts here too, called inside the changing transaction.
+AccountListener = Callable[[User, str, str], object]
+_account_listeners: list[AccountListener] = []
+
+
+def register_account_listener(listener: AccountListener) -> None:
+    _account_listeners.append(listener)
+
+
+def tell_member(member: User, change: str, role: str = "") -> None:
+    """`change`: role_granted, role_removed, second_factor_reset or second_factor_enrolled."""
+    for listener in _account_listeners:
+        listener(member, change, role)
+
+
 def _tell_ombudspersons(request: DutyRequest, step: str) -> None:
     """Every ombudsperson hears of every step (the request's number only: no names)."""
     addresses = User.objects.filter(groups__name=Role.OMBUDSPERSON, is_active=True).exclude(
@@ -126,11 +142,14 @@ def _apply(request: DutyRequest) -> None:
     subject = request.subject
     if request.kind == Kind.GRANT_ROLE:
         subject.groups.add(ensure_groups()[request.role])
+        tell_member(subject, "role_granted", request.role)
     elif request.kind == Kind.REVOKE_ROLE:
         subject.groups.remove(ensure_groups()[request.role])
+        tell_member(subject, "role_removed", request.role)
     elif request.kind == Kind.RESET_SECOND_FACTOR:
         TOTPDevice.objects.filter(user=subject).delete()
         recovery.remove(subject)
+        tell_member(subject, "second_factor_reset")
 
 
 def password_reset_allowed(*, subject: User, by: User) -> DutyRequest | None:
