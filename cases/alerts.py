@@ -61,8 +61,9 @@ def _tell(event: Event, case: Case, members: Iterable[User], *, actor: User | No
 
 def after_action(case: Case, action: str, *, actor: User) -> None:
     """The staff alerts a staff action on `case` (already changed and saved) calls for."""
-    if action in (ActionName.ACCEPT, ActionName.ASSIGN) and case.assigned_to is not None:
-        _tell(Event.STAFF_ASSIGNED, case, [case.assigned_to], actor=actor)
+    if action in (ActionName.ACCEPT, ActionName.ASSIGN):
+        assignee = User.objects.filter(pk=case.assigned_to_id)  # their settings as stored
+        _tell(Event.STAFF_ASSIGNED, case, assignee, actor=actor)
     elif action == ActionName.SUBMIT_FINDINGS:
         _tell(Event.STAFF_FINDINGS, case, ombudspersons_on(case), actor=actor)
     elif action == ActionName.RECUSE:

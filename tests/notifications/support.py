@@ -64,3 +64,18 @@ def make_due(notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk).update(
         next_attempt_at=timezone.now() - timedelta(seconds=1)
     )
+
+
+def drain() -> int:
+    """Deliver every notification due, as the worker would; how many were sent."""
+    from notifications.services import Outcome, deliver, due_notification_ids
+
+    return sum(deliver(pk) == Outcome.SENT for pk in due_notification_ids(10_000))
+
+
+def mailbox(server: SMTPServer) -> dict[str, list[EmailMessage]]:
+    """What each recipient received, by address."""
+    boxes: dict[str, list[EmailMessage]] = {}
+    for message in server.received:
+        boxes.setdefault(str(message["To"]), []).append(message)
+    return boxes
