@@ -62,7 +62,9 @@ def _tell(event: Event, case: Case, members: Iterable[User], *, actor: User | No
 def after_action(case: Case, action: str, *, actor: User) -> None:
     """The staff alerts a staff action on `case` (already changed and saved) calls for."""
     if action in (ActionName.ACCEPT, ActionName.ASSIGN):
-        assignee = User.objects.filter(pk=case.assigned_to_id)  # their settings as stored
+        # The assignee's settings as stored (the form's object may predate a change).
+        assigned = case.assigned_to_id
+        assignee = User.objects.filter(pk=assigned) if assigned is not None else []
         _tell(Event.STAFF_ASSIGNED, case, assignee, actor=actor)
     elif action == ActionName.SUBMIT_FINDINGS:
         _tell(Event.STAFF_FINDINGS, case, ombudspersons_on(case), actor=actor)
