@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.db import OperationalError
+from django.urls import reverse
 from django.utils import formats, translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services
 from cases import transitions as t
@@ -22,6 +24,7 @@ from tests import factories
 from tests.cases.faults import failing_sql
 from tests.conftest import make_staff
 from tests.notifications.support import PETITIONER, drain, mailbox
+from tests.ombuds.auth_helpers import password_login, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +259,18 @@ def test_a_role_change_that_rolls_back_alerts_nobody(smtp, crew):
         duties.decide(request=asked, approver=crew.ombudsperson, approve=True)
     assert not Notification.objects.filter(event="staff_account").exists()
     assert crew.intake2.email not in staff_mail(smtp)
+
+
+def test_enrolling_a_second_factor_is_mailed_to_that_member(smtp, crew, client):
+    User.objects.filter(pk=crew.intake2.pk).update(language="en")
+    assert password_login(client, crew.intake2.username).url == reverse("accounts:enrol")
+    client.get(reverse("accounts:enrol"))
+    device = TOTPDevice.objects.get(user=crew.intake2, confirmed=False)
+    assert staff_mail(smtp) == {}  # an enrolment begun changes nothing yet
+    response = client.post(reverse("accounts:enrol"), {"token": totp_code(device)})
+    assert response.status_code == 302
+    (message,) = staff_mail(smtp)[crew.intake2.email]
+    assert as_lines(message)[:2] == [
+        "[Ombudsperson] A change to your staff account",
+        "A new second factor (an authenticator app) was enrolled on your account.",
+    ]
