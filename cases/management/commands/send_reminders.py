@@ -31,18 +31,19 @@ class Command(BaseCommand):
         stopping: list[int] = []
         previous = signal.signal(signal.SIGINT, lambda signum, frame: stopping.append(signum))
         try:
-            sent = reminders.send(
-                today,
-                progress=lambda done, total: self.stdout.write(
-                    f"{done}/{total} cases with a deadline within reach", ending="\r"
-                ),
-                stopping=lambda: bool(stopping),
-            )
+            sent = reminders.send(today, progress=self.progress, stopping=lambda: bool(stopping))
         finally:
             signal.signal(signal.SIGINT, previous)
+        if sent.cases:
+            self.stdout.write("")  # past the progress line
         said = "Stopped on Ctrl-C (run again: nothing is sent twice)" if stopping else "Done"
         self.stdout.write(
             f"{said} for {today.isoformat()}: {sent.cases} cases with a deadline within"
             f" {reminders.SOON_BUSINESS_DAYS} business days or past; queued {sent.reminders}"
             f" reminders ({sent.repeated} already sent today) and {sent.digests} daily digests."
         )
+
+    def progress(self, done: int, total: int) -> None:
+        """About every tenth of the way: `done/total` on one line that rewrites itself."""
+        if done == total or done % max(1, total // 10) == 0:
+            self.stdout.write(f"{done}/{total} cases with a deadline within reach", ending="\r")
