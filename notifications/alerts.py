@@ -22,7 +22,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from notifications.events import DIGESTIBLE, Deadline, Event, checked
+from notifications.events import DIGESTIBLE, AccountChange, Deadline, Event, checked
 from notifications.models import HeldAlert, ReminderSent
 from notifications.services import notify
 from ombuds.models import DataKey, User
@@ -72,7 +72,7 @@ def alert(event: Event, *, member: User, context: dict[str, Any], data_key: Data
 
 def account_changed(member: User, change: str, role: str) -> None:
     """A role or second-factor change on `member`'s account (`ombuds.duties` calls it)."""
-    context = {"change": change, "role": role}
+    context = {"change": AccountChange(change).value, "role": role}  # an unknown one raises
     alert(Event.STAFF_ACCOUNT, member=member, context=context, data_key=DataKey.generate())
 
 
