@@ -129,8 +129,8 @@ def send(today: date, *, progress: Callable[[int, int], None] | None = None,
     for member in staff.members.values():
         if stopping():
             return sent
-        if member.alerts == User.Alerts.DIGEST:
-            sent.digests += send_digest(member, sent.held.get(member.pk, []), day=today)
+        # Also for a member back on immediate alerts: what was held for them is not lost.
+        sent.digests += send_digest(member, sent.held.get(member.pk, []), day=today)
     return sent
 
 

@@ -194,3 +194,13 @@ def test_two_hosts_at_once_send_each_reminder_once(crew):
     sent = Notification.objects.filter(event="staff_reminder")
     assert sent.count() == 6  # three cases, two intake officers: each once
     assert ReminderSent.objects.count() == 6
+
+
+def test_alerts_held_for_a_member_back_on_immediate_alerts_come_in_one_last_digest(smtp, crew):
+    User.objects.filter(pk=crew.investigator.pk).update(alerts=User.Alerts.DIGEST)
+    assigned = crew.case_in(State.INVESTIGATION)  # held for the digest
+    User.objects.filter(pk=crew.investigator.pk).update(alerts=User.Alerts.IMMEDIATE)
+    assert "and 1 daily digests" in run()
+    (digest,) = Notification.objects.filter(event="staff_digest")
+    assert [item["reference"] for item in digest.context["items"]] == [assigned.reference]
+    assert "and 0 daily digests" in run(date(2026, 9, 24))
