@@ -71,7 +71,7 @@ def alert(event: Event, *, member: User, context: dict[str, Any], data_key: Data
 
 
 def account_changed(member: User, change: str, role: str) -> None:
-    """A role or second-factor change on `member`'s account (`ombuds.duties` calls it)."""
+    """A role or second-factor change on `member`'s account (`ombuds.account_changes` calls it)."""
     context = {"change": AccountChange(change).value, "role": role}  # an unknown one raises
     alert(Event.STAFF_ACCOUNT, member=member, context=context, data_key=DataKey.generate())
 

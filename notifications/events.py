@@ -89,6 +89,7 @@ class AccountChange(enum.StrEnum):
     ROLE_REMOVED = "role_removed"
     SECOND_FACTOR_RESET = "second_factor_reset"
     SECOND_FACTOR_ENROLLED = "second_factor_enrolled"
+    BACKUP_CODES_RENEWED = "backup_codes_renewed"
 
 
 class UndeclaredNotificationError(ValueError):

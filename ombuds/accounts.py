@@ -30,7 +30,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ombuds import duties, recovery
+from ombuds import recovery
 from ombuds.accesslog import (
     AccessAction,
     AccessDetail,
@@ -39,6 +39,7 @@ from ombuds.accesslog import (
     log_page,
     record_access,
 )
+from ombuds.account_changes import tell_member
 from ombuds.auth import (
     home_for,
     is_verified,
@@ -123,7 +124,7 @@ def _check_code(device: TOTPDevice, token: str, *, confirm: bool = False) -> str
         if confirm:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            duties.tell_member(device.user, "second_factor_enrolled")
+            tell_member(device.user, "second_factor_enrolled")
     return ""
 
 

@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ombuds import recovery
 from ombuds.accesslog import record_access
+from ombuds.account_changes import tell_member
 from ombuds.models import DataKey, DutyRequest, User
 from ombuds.roles import Role, ensure_groups, roles_of
 
@@ -48,22 +49,6 @@ _announcers: list[Announcer] = []
 
 def register_announcer(announce: Announcer) -> None:
     _announcers.append(announce)
-
-
-# Who tells a member of a change to their own account (a role, the second factor): the
-# notifications app registers its staff alerts here too, called inside the changing transaction.
-AccountListener = Callable[[User, str, str], object]
-_account_listeners: list[AccountListener] = []
-
-
-def register_account_listener(listener: AccountListener) -> None:
-    _account_listeners.append(listener)
-
-
-def tell_member(member: User, change: str, role: str = "") -> None:
-    """`change`: role_granted, role_removed, second_factor_reset or second_factor_enrolled."""
-    for listener in _account_listeners:
-        listener(member, change, role)
 
 
 def _tell_ombudspersons(request: DutyRequest, step: str) -> None:

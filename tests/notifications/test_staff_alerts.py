@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import OperationalError
+from django.test import Client
 from django.urls import reverse
 from django.utils import formats, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -22,9 +23,9 @@ from ombuds.models import DutyRequest, User
 from ombuds.roles import Role
 from tests import factories
 from tests.cases.faults import failing_sql
-from tests.conftest import make_staff
+from tests.conftest import make_staff, sign_in
 from tests.notifications.support import drain, staff_mailbox
-from tests.ombuds.auth_helpers import password_login, totp_code
+from tests.ombuds.auth_helpers import PASSWORD, password_login, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -262,3 +263,16 @@ def test_enrolling_a_second_factor_is_mailed_to_that_member(smtp, crew, client):
         "[Ombudsperson] A change to your staff account",
         "A new second factor (an authenticator app) was enrolled on your account.",
     ]
+
+
+def test_a_new_set_of_backup_codes_is_mailed_to_that_member(smtp, crew):
+    User.objects.filter(pk=crew.investigator.pk).update(language="en")
+    client = sign_in(Client(), crew.investigator)
+    refused = client.post(reverse("accounts:backup_codes"), {"password": "not it"})
+    assert refused.status_code == 200
+    assert staff_mailbox(smtp) == {}  # a wrong password makes no codes and tells nobody
+    client.post(reverse("accounts:backup_codes"), {"password": PASSWORD})
+    (message,) = staff_mailbox(smtp)[crew.investigator.email]
+    assert as_lines(message)[1] == (
+        "A new set of backup codes was made for your account; the earlier codes no longer work."
+    )
