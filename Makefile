@@ -28,6 +28,7 @@ run: install
 	$(BIN)/python manage.py migrate --verbosity 1
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py sweep_attachments
+	$(BIN)/python manage.py send_reminders
 	@echo "Outgoing mail is written to var/mail/ (one file per message); the outbox worker"
 	@echo "(send_notifications) runs beside the server and retries what could not be sent."
 	$(BIN)/python manage.py send_notifications & worker=$$!; \

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from cases import attachments, news, receipts
+from cases import alerts, attachments, news, receipts
 from cases.actions import ActionName
 from cases.models import (
     Attachment,
@@ -287,6 +287,7 @@ def case_add_information(*, case: Case, message: str, evidence: Evidence = ()) -
             news.arrived(case)
             case.save(update_fields=["version", "news_since"])
             event = _event(case, action=ActionName.INFORMATION_ADDED, message=message)
+            alerts.news_arrived(case)
             _store_evidence(
                 case, evidence, event=event, source=Attachment.Source.PETITIONER, written=written
             )

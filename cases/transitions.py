@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+from cases import alerts
 from cases.actions import STAFF_ACTIONS, StaffAction, may, notice_context
 from cases.effects import RecommendationDraft, Step
 from cases.models import Attachment, Case, CaseEvent
@@ -91,6 +92,7 @@ def case_act(*, case: Case, step: Step, action: str, **arguments: Any) -> Case:
             current.version += 1
             current.save(update_fields=WORKFLOW_FIELDS)
             event = _record(current, step, declared, {**arguments, "from_state": from_state})
+            alerts.after_action(current, action, actor=step.actor)
             if step.written.names:
                 stored = Attachment.objects.filter(storage_name__in=step.written.names)
                 stored.update(event=event)

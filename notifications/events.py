@@ -36,6 +36,14 @@ class Event(enum.StrEnum):
     CASE_UPDATED = "case_updated"  # any other step the petitioner is told of
     # To staff: no case content, ever.
     STAFF_DUTY = "staff_duty"  # a two-person request asked, approved or refused
+    # Staff alerts (notifications.alerts): reference, state and due date, nothing else.
+    STAFF_ASSIGNED = "staff_assigned"  # a case assigned to the recipient
+    STAFF_NEWS = "staff_news"  # the petitioner added information to the recipient's case
+    STAFF_FINDINGS = "staff_findings"  # findings await the ombudsperson's decision
+    STAFF_RECUSAL = "staff_recusal"  # someone working the case recused themselves
+    STAFF_REMINDER = "staff_reminder"  # a deadline within 3 business days, or past
+    STAFF_ACCOUNT = "staff_account"  # a role or second-factor change on the recipient's account
+    STAFF_DIGEST = "staff_digest"  # the day's alerts and deadlines in one message
 
 
 # What each event's message needs besides the case reference (ISO dates, codes, counts).
@@ -48,7 +56,41 @@ CONTEXT: dict[Event, frozenset[str]] = {
     # How many recommendations were implemented, partly, refused or still open at closure.
     Event.MONITORING_CLOSED: frozenset({"implemented", "partly", "refused", "still_open"}),
     Event.STAFF_DUTY: frozenset({"step"}),
+    Event.STAFF_ASSIGNED: frozenset({"state", "due"}),
+    Event.STAFF_NEWS: frozenset({"state", "due"}),
+    Event.STAFF_FINDINGS: frozenset({"state", "due"}),
+    Event.STAFF_RECUSAL: frozenset({"state", "due"}),
+    Event.STAFF_REMINDER: frozenset({"state", "due", "deadline", "overdue"}),
+    # No case: the account's change, and the digest's day with its items (each a reference,
+    # a state, a due date and what happened or what is due: `DIGEST_ITEM`).
+    Event.STAFF_ACCOUNT: frozenset({"change", "role"}),
+    Event.STAFF_DIGEST: frozenset({"day", "items"}),
 }
+# Events about no case carry no reference.
+NO_REFERENCE = frozenset({Event.STAFF_ACCOUNT, Event.STAFF_DIGEST})
+DIGEST_ITEM = frozenset({"reference", "state", "due", "what"})
+# The alerts a member may take in the daily digest instead (an account change never waits).
+DIGESTIBLE = frozenset(
+    {Event.STAFF_ASSIGNED, Event.STAFF_NEWS, Event.STAFF_FINDINGS, Event.STAFF_RECUSAL}
+)
+
+
+class Deadline(enum.StrEnum):
+    """The deadlines a reminder is about (`cases.reminders` computes them)."""
+
+    ACKNOWLEDGE = "acknowledge"
+    SUPPLEMENT = "supplement"
+    REPLY = "reply"
+    DECISION = "decision"
+    PLAN = "plan"
+
+
+class AccountChange(enum.StrEnum):
+    ROLE_GRANTED = "role_granted"
+    ROLE_REMOVED = "role_removed"
+    SECOND_FACTOR_RESET = "second_factor_reset"
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled"
+    BACKUP_CODES_RENEWED = "backup_codes_renewed"
 
 
 class UndeclaredNotificationError(ValueError):
@@ -61,9 +103,15 @@ def checked(event: str, context: dict[str, Any]) -> Event:
         declared = Event(event)
     except ValueError:
         raise UndeclaredNotificationError(f"no such notification event: {event!r}") from None
-    expected = CONTEXT.get(declared, frozenset()) | {"reference"}
+    expected = CONTEXT.get(declared, frozenset())
+    if declared not in NO_REFERENCE:
+        expected |= {"reference"}
     if set(context) != expected:
         raise UndeclaredNotificationError(
             f"{declared} takes {sorted(expected)}, was given {sorted(context)}"
         )
+    if declared == Event.STAFF_DIGEST and any(
+        set(item) != DIGEST_ITEM for item in context["items"]
+    ):
+        raise UndeclaredNotificationError(f"each item of a digest takes {sorted(DIGEST_ITEM)}")
     return declared

@@ -80,3 +80,39 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"suppression {self.recipient_index[:8]}… ({self.reason})"
+
+
+class HeldAlert(models.Model):
+    """A staff alert kept for the member's daily digest (they chose it over immediate mail).
+
+    Coded values only, as a notification's context: the case reference, state and due date.
+    `send_reminders` lists the held alerts in the next digest and stamps them with its day.
+    """
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    event = models.CharField(max_length=40)
+    context = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    digest_day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["member", "digest_day"], name="held_alert_member")]
+
+    def __str__(self) -> str:
+        return f"{self.event} held for member {self.member_id}"
+
+
+class ReminderSent(models.Model):
+    """What `send_reminders` queued on a day, by key (a member's digest, or one reminder of one
+    deadline to one member): the unique pair makes a second run that day, on this host or any
+    other at the same moment, queue nothing twice."""
+
+    day = models.DateField()
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "key"], name="reminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.key} on {self.day}"

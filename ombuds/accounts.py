@@ -39,6 +39,7 @@ from ombuds.accesslog import (
     log_page,
     record_access,
 )
+from ombuds.account_changes import tell_member
 from ombuds.auth import (
     home_for,
     is_verified,
@@ -123,6 +124,7 @@ def _check_code(device: TOTPDevice, token: str, *, confirm: bool = False) -> str
         if confirm:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            tell_member(device.user, "second_factor_enrolled")
     return ""
 
 

@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ombuds import recovery
 from ombuds.accesslog import record_access
+from ombuds.account_changes import tell_member
 from ombuds.models import DataKey, DutyRequest, User
 from ombuds.roles import Role, ensure_groups, roles_of
 
@@ -126,11 +127,14 @@ def _apply(request: DutyRequest) -> None:
     subject = request.subject
     if request.kind == Kind.GRANT_ROLE:
         subject.groups.add(ensure_groups()[request.role])
+        tell_member(subject, "role_granted", request.role)
     elif request.kind == Kind.REVOKE_ROLE:
         subject.groups.remove(ensure_groups()[request.role])
+        tell_member(subject, "role_removed", request.role)
     elif request.kind == Kind.RESET_SECOND_FACTOR:
         TOTPDevice.objects.filter(user=subject).delete()
         recovery.remove(subject)
+        tell_member(subject, "second_factor_reset")
 
 
 def password_reset_allowed(*, subject: User, by: User) -> DutyRequest | None:

@@ -16,7 +16,26 @@ from ombuds.roles import Role
 
 
 class User(AbstractUser):
-    """A staff account. Roles are groups (see `ombuds.roles`); petitioners have no account."""
+    """A staff account. Roles are groups (see `ombuds.roles`); petitioners have no account.
+
+    Each member chooses the language of the mail they get and whether case alerts arrive one by
+    one or in one daily digest (`notifications.alerts`); `/staff/profile/` changes both.
+    """
+
+    class Language(models.TextChoices):
+        KOREAN = "ko", "한국어"
+        ENGLISH = "en", "English"
+
+    class Alerts(models.TextChoices):
+        IMMEDIATE = "immediate", _("Each alert as it happens")
+        DIGEST = "digest", _("One daily digest")
+
+    language = models.CharField(
+        _("language of my emails"), max_length=2, choices=Language.choices, default="ko"
+    )
+    alerts = models.CharField(
+        _("case alerts"), max_length=9, choices=Alerts.choices, default=Alerts.IMMEDIATE
+    )
 
     class Meta:
         verbose_name = _("staff member")

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from ombuds import crypto
 from ombuds.accesslog import record_access
+from ombuds.account_changes import tell_member
 from ombuds.models import User
 
 CODE_COUNT = 10
@@ -76,6 +77,8 @@ def issue(*, user: User, first: bool) -> list[str]:
         step = "issued" if first else "regenerated"
         record_access(user=user, request=None, action="backup_codes", case_reference="",
                       detail=f"{step},count={len(codes)}")  # fmt: skip
+        if not first:  # the first set comes with the enrolment, already told
+            tell_member(user, "backup_codes_renewed")
     return [_readable(code) for code in codes]
 
 

@@ -1,8 +1,9 @@
-"""Staff sign-in, the auditors' access log and the two-person requests, at /staff/ ("accounts")."""
+"""Staff sign-in, one's own settings, the auditors' access log and the two-person requests,
+at /staff/ ("accounts")."""
 
 from django.urls import path
 
-from ombuds import accounts, duty_views
+from ombuds import accounts, duty_views, profile
 
 app_name = "accounts"
 
@@ -16,4 +17,5 @@ urlpatterns = [
     path("access-log/", accounts.access_log, name="access_log"),
     path("duties/", duty_views.duties_page, name="duties"),
     path("duties/decide/", duty_views.duty_decide, name="duty_decide"),
+    path("profile/", profile.profile, name="profile"),
 ]

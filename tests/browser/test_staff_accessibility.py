@@ -28,6 +28,8 @@ STAFF_PAGES = [
     "person search",
     "person search with results",
     "register a complaint",
+    "my settings",
+    "my settings saved",
 ]
 
 
@@ -76,4 +78,10 @@ def test_staff_pages(new_page, language):
     audit.check("person search with results")
     page.goto(reverse("staff:register"))
     audit.check("register a complaint")
+    page.goto(reverse("accounts:profile"))
+    audit.check("my settings")
+    page.locator("#id_alerts_1").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".messages")).to_be_visible()
+    audit.check("my settings saved")
     audit.assert_clean(STAFF_PAGES)

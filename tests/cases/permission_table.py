@@ -211,6 +211,10 @@ EXPECTED: dict[str, Rule] = {
     "accounts:access_log": Rule("page", staff_page("auditor")),
     "accounts:duties": Rule("page", staff_page("sysadmin", OMBUDSPERSON)),
     "accounts:duty_decide": Rule("page", lambda persona: HTTPStatus.METHOD_NOT_ALLOWED),  # POST
+    # One's own settings (issue #11): every signed-in member, whatever the role.
+    "accounts:profile": Rule(
+        "page", staff_page(INTAKE, INVESTIGATOR, OMBUDSPERSON, "auditor", "sysadmin")
+    ),
     "outbox:dead_letters": Rule("page", staff_page(OMBUDSPERSON)),
     "outbox:retry": Rule("page", lambda persona: HTTPStatus.METHOD_NOT_ALLOWED),  # POST only
     "staff:queue": Rule("page", staff_page(INTAKE, INVESTIGATOR, OMBUDSPERSON)),

@@ -48,3 +48,24 @@ def queue(data_key: DataKey) -> Callable[..., Notification]:
         return notification
 
     return make
+
+
+@pytest.fixture
+def crew(db: None) -> Any:
+    """The staff of a small office, each with an address: two of every case role."""
+    from tests.conftest import make_staff
+    from tests.workflow import Staff
+
+    def member(username: str, role: str) -> Any:
+        user = make_staff(username, role)
+        user.email = f"{username}@office.example.org"
+        user.save(update_fields=["email"])
+        return user
+
+    crew = Staff(intake=member("intake", "intake_officer"),
+                 investigator=member("investigator", "investigator"),
+                 ombudsperson=member("ombudsperson", "ombudsperson"))  # fmt: skip
+    crew.intake2 = member("intake2", "intake_officer")  # type: ignore[attr-defined]
+    crew.investigator2 = member("investigator2", "investigator")  # type: ignore[attr-defined]
+    crew.ombudsperson2 = member("ombudsperson2", "ombudsperson")  # type: ignore[attr-defined]
+    return crew

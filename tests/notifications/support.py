@@ -16,6 +16,10 @@ from notifications.models import Notification
 
 PETITIONER = "minji.kim@example.org"
 REFERENCE = "OMB-2026-00042"
+# Placed in test cases (tests.factories, the workflow's messages and notes): none may appear in
+# any message to staff.
+CANARIES = ("김민지", PETITIONER, "010-2345-6789", "휠체어", "동구청", "Canary narrative",
+            "Canary note", "Please send the date", "Findings: violation found")  # fmt: skip
 
 
 class SMTPServer:
@@ -64,3 +68,32 @@ def make_due(notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk).update(
         next_attempt_at=timezone.now() - timedelta(seconds=1)
     )
+
+
+def drain() -> int:
+    """Deliver every notification due, as the worker would; how many were sent."""
+    from notifications.services import Outcome, deliver, due_notification_ids
+
+    return sum(deliver(pk) == Outcome.SENT for pk in due_notification_ids(10_000))
+
+
+def mailbox(server: SMTPServer) -> dict[str, list[EmailMessage]]:
+    """What each recipient received, by address."""
+    boxes: dict[str, list[EmailMessage]] = {}
+    for message in server.received:
+        boxes.setdefault(str(message["To"]), []).append(message)
+    return boxes
+
+
+def staff_mailbox(server: SMTPServer) -> dict[str, list[EmailMessage]]:
+    """What each staff member received (the petitioner's mail set aside), once every due
+    notification is delivered; fails on any canary in a staff message."""
+    drain()
+    boxes = mailbox(server)
+    boxes.pop(PETITIONER, None)
+    for messages in boxes.values():
+        for message in messages:
+            text = str(message["Subject"]) + message.get_content()
+            assert not [canary for canary in CANARIES if canary in text]
+            assert message["Auto-Submitted"] == "auto-generated"
+    return boxes

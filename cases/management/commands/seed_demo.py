@@ -57,7 +57,10 @@ class Command(BaseCommand):
         created = []
         with transaction.atomic():
             for role in Role:
-                user, made = User.objects.get_or_create(username=f"demo-{role.value}")
+                user, made = User.objects.get_or_create(
+                    username=f"demo-{role.value}",
+                    defaults={"email": f"demo-{role.value}@ombuds.localhost"},  # alerts: var/mail/
+                )
                 if made:
                     user.set_password(DEMO_PASSWORD)
                     user.save()
