@@ -12,6 +12,11 @@ these deadlines, read from the clocks the workflow keeps:
 | decision | being processed and not paused | `Case.due_date` (a pause moves it on resumption) |
 | implementation plan | in monitoring, a recommendation unanswered | `Recommendation.plan_due` |
 
+The petitioner of a decided case (dismissed, or upheld and monitored) is sent the follow-up
+notice (`Event.FOLLOW_UP`) 60 days after the decision (`clocks.FOLLOW_UP_DAYS`, moved to a
+business day), once: it is recorded under its due day. A run missed for up to
+`FOLLOW_UP_CATCH_UP_DAYS` still sends it; older decisions are never searched.
+
 Who is reminded: in the intake states, the intake officers; in investigation, mediation and
 monitoring, the assigned investigator; in deliberation, the ombudspersons; an ombudsperson
 whenever nobody else would be. Never a member recused from the case.
@@ -22,18 +27,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Min, Q
+from django.utils import timezone
 
 from cases import clocks
-from cases.models import INTAKE_STATES, PROCESSING, Case, Recommendation, State
-from notifications.alerts import DueItem, remind, send_digest
-from notifications.events import Deadline
+from cases.models import INTAKE_STATES, PROCESSING, Case, Outcome, Recommendation, State
+from cases.services import petitioner_email
+from notifications.alerts import DueItem, notify_once, remind, send_digest
+from notifications.events import Deadline, Event
 from ombuds.models import User
 from ombuds.roles import Role
 
 SOON_BUSINESS_DAYS = 3
+FOLLOW_UP_CATCH_UP_DAYS = 14
 ASSIGNED_STATES = {State.INVESTIGATION, State.MEDIATION, State.MONITORING}
 
 
@@ -113,6 +121,7 @@ class Sent:
     reminders: int = 0
     repeated: int = 0  # already sent today
     digests: int = 0
+    follow_ups: int = 0  # notices to petitioners
     cases: int = 0
     held: dict[int, list[DueItem]] = field(default_factory=lambda: defaultdict(list))
 
@@ -134,7 +143,35 @@ def send(today: date, *, progress: Callable[[int, int], None] | None = None,
             return sent
         # Also for a member back on immediate alerts: what was held for them is not lost.
         sent.digests += send_digest(member, sent.held.get(member.pk, []), day=today)
+    for case, due in follow_ups_due(today):
+        if stopping():
+            return sent
+        sent.follow_ups += notify_once(
+            Event.FOLLOW_UP, day=due, key=f"follow_up:{case.pk}", to=petitioner_email(case),
+            language=case.language, context={"reference": case.reference, "open": case.is_open},
+            data_key=case.data_key,
+        )  # fmt: skip
     return sent
+
+
+def follow_ups_due(today: date) -> list[tuple[Case, date]]:
+    """Decided cases whose follow-up notice is due today, or was due within the catch-up days
+    (a missed run), with the day it fell due."""
+    latest = today - timedelta(days=clocks.FOLLOW_UP_DAYS)
+    earliest = latest - timedelta(days=FOLLOW_UP_CATCH_UP_DAYS + 7)  # + holidays moving it
+    decided = Case.objects.filter(
+        decided_at__date__gte=earliest, decided_at__date__lte=latest, erased_at=None,
+        outcome__in=[Outcome.DISMISSED, Outcome.UPHELD],
+    ).select_related("data_key")  # fmt: skip
+    found = []
+    for case in decided.order_by("pk"):
+        if case.decided_at is None:  # filtered out; for the type checker
+            continue
+        decided_on = timezone.localtime(case.decided_at).date()
+        due = clocks.after_days(decided_on, clocks.FOLLOW_UP_DAYS)
+        if today - timedelta(days=FOLLOW_UP_CATCH_UP_DAYS) <= due <= today:
+            found.append((case, due))
+    return found
 
 
 def _remind_case(case: Case, plan_due: date | None, staff: Staff, sent: Sent, *,

@@ -27,7 +27,7 @@ from notifications.models import HeldAlert, ReminderSent
 from notifications.services import notify
 from ombuds.models import DataKey, User
 
-__all__ = ["DueItem", "account_changed", "alert", "remind", "send_digest"]
+__all__ = ["DueItem", "account_changed", "alert", "notify_once", "remind", "send_digest"]
 
 # Words for the codes reminders and digests carry (registered as labels in NotificationsConfig).
 DEADLINES = {
@@ -104,6 +104,20 @@ def _first_time(day: date, key: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def notify_once(event: Event, *, day: date, key: str, to: str, language: str,
+                context: dict[str, Any], data_key: DataKey) -> bool:  # fmt: skip
+    """Queue `event` for `to` unless `key` was recorded for `day` already (by any run, on any
+    host); whether it was queued. A scheduled message to a petitioner (the follow-up notice)
+    keyed on its own due day goes out once, whatever the number of runs."""
+    if not to:
+        return False
+    with transaction.atomic(durable=True):
+        if not _first_time(day, key):
+            return False
+        queued = notify(event, to=to, language=language, context=context, data_key=data_key)
+    return queued is not None
 
 
 def remind(member: User, item: DueItem, *, day: date, data_key: DataKey) -> bool:

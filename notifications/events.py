@@ -55,6 +55,8 @@ CONTEXT: dict[Event, frozenset[str]] = {
     Event.DEADLINE_EXTENDED: frozenset({"due"}),
     # How many recommendations were implemented, partly, refused or still open at closure.
     Event.MONITORING_CLOSED: frozenset({"implemented", "partly", "refused", "still_open"}),
+    # Whether the case is still open (its tracking page takes news) or closed.
+    Event.FOLLOW_UP: frozenset({"open"}),
     Event.STAFF_DUTY: frozenset({"step"}),
     Event.STAFF_ASSIGNED: frozenset({"state", "due"}),
     Event.STAFF_NEWS: frozenset({"state", "due"}),

@@ -27,6 +27,7 @@ SAMPLE = {
     "refused": 3,
     "still_open": 4,
     "step": "requested",
+    "open": True,
     "state": "investigation",
     "deadline": "reply",
     "overdue": False,

@@ -5,21 +5,21 @@ members who chose it, immediate reminders for the others."""
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime, timedelta
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from cases import reminders as reminders_of_the_day
 from cases import transitions as t
 from cases.models import Case, Recommendation, State
 from notifications.models import Notification, ReminderSent
 from ombuds.models import User
-from tests.notifications.support import staff_mailbox
+from tests.notifications.support import PETITIONER, drain, mailbox, staff_mailbox
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +204,41 @@ def test_alerts_held_for_a_member_back_on_immediate_alerts_come_in_one_last_dige
     (digest,) = Notification.objects.filter(event="staff_digest")
     assert [item["reference"] for item in digest.context["items"]] == [assigned.reference]
     assert "and 0 daily digests" in run(date(2026, 9, 24))
+
+
+def test_the_petitioner_hears_again_60_days_after_the_decision_once(smtp, crew):
+    """Decided on Tuesday 21 July 2026: 60 days later is Saturday 19 September, so the notice
+    is due on Monday 21 September; withdrawn cases and older decisions get none."""
+    decided = datetime(2026, 7, 21, 10, 0, tzinfo=timezone.get_current_timezone())
+    upheld, dismissed = crew.case_in(State.MONITORING), crew.case_in(State.CLOSED)
+    withdrawn = crew.case_in(State.INVESTIGATION)
+    t.case_act(case=withdrawn, step=crew.step(withdrawn, crew.investigator), action="withdraw")
+    long_ago = crew.case_in(State.CLOSED)
+    Case.objects.update(decided_at=decided)
+    Case.objects.filter(pk=long_ago.pk).update(decided_at=decided - timedelta(days=60))
+    Case.objects.filter(pk=upheld.pk).update(language="en")
+    Notification.objects.all().delete()
+
+    assert "0 follow-up notices to petitioners" in run(date(2026, 9, 18))
+    assert "2 follow-up notices to petitioners" in run(date(2026, 9, 21))
+    assert "0 follow-up notices to petitioners" in run(date(2026, 9, 21))  # run again
+    assert "0 follow-up notices to petitioners" in run(date(2026, 9, 25))  # and later on
+    drain()
+    sent = {message["Subject"]: message.get_content() for message in mailbox(smtp)[PETITIONER]}
+    assert sent[f"[Ombudsperson] News on your case {upheld.reference}"].startswith(
+        f"It is some time since the decision on your complaint {upheld.reference}. If anything"
+        " has happened since, or the problem continues, you can tell us on the tracking page."
+    )
+    (closed,) = (body for subject, body in sent.items() if dismissed.reference in subject)
+    assert closed.startswith(f"진정 {dismissed.reference} 사건의 결정 후 시간이 지났습니다.")
+    assert "새 진정을 제기하실 수 있습니다" in closed  # closed: no news on its tracking page
+    assert len(sent) == 2
+    assert ReminderSent.objects.filter(key__startswith="follow_up:").count() == 2
+
+
+def test_a_missed_run_still_sends_the_follow_up_notice(smtp, crew):
+    case = crew.case_in(State.MONITORING)
+    decided = datetime(2026, 7, 21, 10, 0, tzinfo=timezone.get_current_timezone())
+    Case.objects.filter(pk=case.pk).update(decided_at=decided)
+    assert "1 follow-up notices to petitioners" in run(date(2026, 9, 30))  # nine days late
+    assert "0 follow-up notices to petitioners" in run(date(2026, 10, 1))

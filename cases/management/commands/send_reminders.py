@@ -40,7 +40,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{said} for {today.isoformat()}: {sent.cases} cases with a deadline within"
             f" {reminders.SOON_BUSINESS_DAYS} business days or past; queued {sent.reminders}"
-            f" reminders ({sent.repeated} already sent today) and {sent.digests} daily digests."
+            f" reminders ({sent.repeated} already sent today) and {sent.digests} daily digests;"
+            f" {sent.follow_ups} follow-up notices to petitioners."
         )
 
     def progress(self, done: int, total: int) -> None:
