@@ -29,6 +29,7 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py sweep_attachments
 	$(BIN)/python manage.py send_reminders
+	$(BIN)/python manage.py build_statistics
 	@echo "Outgoing mail is written to var/mail/ (one file per message); the outbox worker"
 	@echo "(send_notifications) runs beside the server and retries what could not be sent."
 	$(BIN)/python manage.py send_notifications & worker=$$!; \

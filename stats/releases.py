@@ -34,11 +34,17 @@ class Period:
 
 
 def release_for(period: Period) -> Release:
+    """The period's release as of today: the stored one, or built now (the day's first use)."""
+    return build(period)[0]
+
+
+def build(period: Period) -> tuple[Release, bool]:
+    """The period's release as of today, and whether this call built it."""
     k, today = settings.OMBUDS_STATS_K, timezone.localdate()
     key = {"start": period.start, "end": period.end, "as_of": today, "k": k}
     found = Release.objects.filter(**key).defer("records").first()
     if found is not None:
-        return found
+        return found, False
     records = read(period.start, period.end)
     base = _base(records, period, k)
     try:
@@ -51,8 +57,32 @@ def release_for(period: Period) -> Release:
                 for name, payload in base.items()
             )
     except IntegrityError:  # another request built it first: use theirs
-        return Release.objects.defer("records").get(**key)
-    return release
+        return Release.objects.defer("records").get(**key), False
+    return release, True
+
+
+def standard_periods(first: date, last: date) -> list[tuple[str, Period]]:
+    """Every year, quarter and month from `first`'s to `last`'s, newest first within each kind:
+    the periods the dashboard's year and quarter choices (and whole-month dates) ask for."""
+    years, quarters, months_ = [], [], []
+    for year in range(last.year, first.year - 1, -1):
+        years.append((f"{year}", Period(date(year, 1, 1), date(year, 12, 31))))
+        for quarter in range(4, 0, -1):
+            start = date(year, 3 * quarter - 2, 1)
+            if _month_end(start, 3) >= first and start <= last:
+                quarters.append((f"{year}-Q{quarter}", Period(start, _month_end(start, 3))))
+        for month in range(12, 0, -1):
+            start = date(year, month, 1)
+            if _month_end(start, 1) >= first and start <= last:
+                months_.append((f"{year}-{month:02}", Period(start, _month_end(start, 1))))
+    return years + quarters + months_
+
+
+def _month_end(start: date, count: int) -> date:
+    """The last day of the `count`-th month from `start`'s (1: its own month)."""
+    month = start.month - 1 + count
+    following = date(start.year + month // 12, month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
 
 
 def _base(records: Records, period: Period, k: int) -> dict[str, Payload]:

@@ -134,6 +134,63 @@ def _partner(table: Table, suppressed: set[str], key: str) -> str | None:
 def audit(table: Table, suppressed: set[str], k: int = 0) -> dict[str, tuple[float, float | None]]:
     """Each suppressed figure's feasible interval given everything published (LP relaxation).
 
+    The suppressed figures fall into independent groups (those tied by relations through other
+    suppressed figures); each group is solved on its own. A group held by one exact relation
+    has its intervals in closed form; any other group goes to linear programming (`_solve`).
+    """
+    found: dict[str, tuple[float, float | None]] = {}
+    for group, relations in _groups(table, suppressed):
+        if len(relations) == 1 and relations[0].exact:
+            found |= _one_relation(table, relations[0], group)
+        else:
+            found |= _solve(Table(table.values, relations, table.fixed), group, k)
+    return found
+
+
+def _groups(table: Table, suppressed: set[str]) -> list[tuple[set[str], list[Relation]]]:
+    """Suppressed figures joined when a relation holds both, with the relations holding them."""
+    parent = {key: key for key in suppressed}
+
+    def root(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    holding = []
+    for relation in table.relations:
+        hidden = [m for m in (relation.whole, *relation.parts) if m in suppressed]
+        if hidden:
+            holding.append((relation, hidden[0]))
+            for other in hidden[1:]:
+                parent[root(other)] = root(hidden[0])
+    groups: dict[str, tuple[set[str], list[Relation]]] = {}
+    for key in suppressed:
+        groups.setdefault(root(key), (set(), []))[0].add(key)
+    for relation, member in holding:
+        groups[root(member)][1].append(relation)
+    return list(groups.values())
+
+
+def _one_relation(table: Table, relation: Relation,
+                  hidden: set[str]) -> dict[str, tuple[float, float | None]]:  # fmt: skip
+    """`whole = sum(parts)` with the figures in `hidden` unknown, each at least 1."""
+    published = sum(table.values[p] for p in relation.parts if p not in hidden)
+    if relation.whole in hidden:
+        if len(hidden) == 1:  # the sum of published parts
+            return {relation.whole: (float(published), float(published))}
+        # Nothing bounds a suppressed whole or its suppressed parts from above.
+        lowest = float(published + len(hidden) - 1)
+        return {key: (lowest if key == relation.whole else 1.0, None) for key in hidden}
+    rest = float(table.values[relation.whole] - published)
+    if len(hidden) == 1:  # the whole minus the published parts
+        return dict.fromkeys(hidden, (rest, rest))
+    return dict.fromkeys(hidden, (1.0, rest - (len(hidden) - 1)))
+
+
+def _solve(table: Table, suppressed: set[str], k: int) -> dict[str, tuple[float, float | None]]:
+    """The intervals of one group by linear programming (scipy's HiGHS).
+
     Every LP solution is a feasible table: the range of values a figure takes across the
     solutions seen is part of its interval. With `k`, a figure whose seen range is already k
     wide needs no LP of its own (the interval returned is then that part, at least k wide).
