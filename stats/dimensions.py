@@ -7,9 +7,11 @@ rights and vulnerable groups, where a case may name several: those dimensions ar
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from django.utils.functional import Promise
@@ -37,6 +39,16 @@ class Dimension:
     position: int  # in a received record
     multiple: bool = False
     fixed: tuple[tuple[str, Any], ...] = ()  # (code, label), for coded choices
+
+    def count(self, records: list[list[Any]]) -> Counter[str]:
+        """The records in each category (a record of a multiple dimension in each of its)."""
+        at = self.position
+        if self.multiple:
+            return Counter(chain.from_iterable(record[at] or (NONE,) for record in records))
+        counts: Counter[str] = Counter()
+        for value, n in Counter(record[at] for record in records).items():
+            counts[str(value) if value not in ("", 0) else NONE] += n
+        return counts
 
     def values(self, record: list[Any]) -> list[str]:
         value = record[self.position]

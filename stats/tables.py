@@ -50,9 +50,7 @@ def oneway(counts: Counter[str], *, rows: list[str], total: int, exact: bool, k:
 def received_oneway(records: list[list[Any]], dimension: str, start: date, end: date,
                     k: int) -> Payload:  # fmt: skip
     dim = DIMENSIONS[dimension]
-    counts: Counter[str] = Counter()
-    for record in records:
-        counts.update(dim.values(record))
+    counts = dim.count(records)
     rows = categories(dimension, start, end)
     return oneway(counts, rows=rows, total=len(records), exact=not dim.multiple, k=k)
 
