@@ -79,7 +79,7 @@ DIMENSIONS: dict[str, Dimension] = {
                   fixed=_with_none(Outcome.choices, _("Open: no outcome yet"))),
     )
 }  # fmt: skip
-# Filters of the dashboard (one at a time): their tables are rows of the cross-tabulations.
+# Filters of the dashboard (either or both): their tables are rows of the cross-tabulations.
 FILTERS = ("right", "respondent_type")
 
 

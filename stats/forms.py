@@ -64,18 +64,10 @@ class FilterForm(PeriodForm):
         choices=[("", _("Any kind")), *RespondentType.choices],
     )  # fmt: skip
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("right") and data.get("respondent_type"):
-            raise ValidationError(_("Filter by a right or by a kind of respondent, not both."))
-        return data
-
-    def chosen_filter(self) -> tuple[str, str] | None:
+    def chosen_filter(self) -> list[tuple[str, str]]:
+        """The chosen categories (none, one, or a right and a kind of respondent)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        for name in FILTERS:
-            if data.get(name):
-                return name, data[name]
-        return None
+        return [(name, data[name]) for name in FILTERS if data.get(name)]
 
 
 DIMENSION_CHOICES = [(key, dim.name) for key, dim in DIMENSIONS.items()]

@@ -12,16 +12,19 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from itertools import combinations
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from stats.dimensions import DIMENSIONS, NONE, categories, months
+from stats.linked import Dims, Published, as_published, figure_id, inner, ordered, protect_linked
 from stats.models import Release, ReleaseTable
 from stats.records import Records, read
-from stats.tables import RESPONSES, Payload, crosstab, filtered, oneway, twoway_free
+from stats.tables import RESPONSES, Payload, oneway, twoway_free
 
 BASE_KEYS = [f"one:{key}" for key in DIMENSIONS]
 CLOSED_KEYS = ["closed_month", "deadline", "extension", "durations", "recommendations"]
@@ -128,11 +131,9 @@ def _percentile(ordered: list[int], share: float) -> float:
     return round(ordered[low] + (ordered[high] - ordered[low]) * (position - low), 1)
 
 
-def crosstab_key(first: str, second: str) -> str:
-    """One cross-tabulation per pair, in the dimensions' order (the other is its transpose)."""
-    order = list(DIMENSIONS)
-    a, b = sorted((first, second), key=order.index)
-    return f"x:{a}:{b}"
+def crosstab_key(*dims: str) -> str:
+    """One table per set of dimensions, in the dimensions' order (B by A is A by B transposed)."""
+    return "x:" + ":".join(ordered(dims))
 
 
 def tables(release: Release, keys: list[str]) -> dict[str, Payload]:
@@ -147,35 +148,92 @@ def tables(release: Release, keys: list[str]) -> dict[str, Payload]:
 
 
 def _compute(release: Release, keys: list[str]) -> dict[str, Payload]:
+    """Suppress the missing cross-tabulations, each with the published tables linked to it
+    (stats.linked), and store them. If another request stored a table meanwhile, the work is
+    done again against it, so that no two tables are audited without each other."""
     stored = Release.objects.values_list("records", flat=True).get(pk=release.pk)
     received = Records.unpack(bytes(stored)).received
-    computed: dict[str, Any] = {}
-    for key in keys:
-        _x, first, second = key.split(":")
-        margins = tables(release, [f"one:{first}", f"one:{second}"])
-        pair = (margins[f"one:{first}"], margins[f"one:{second}"])
-        computed[key] = crosstab(received, (first, second), pair, release.k)
-    for key, payload in computed.items():
-        ReleaseTable.objects.bulk_create(
-            [ReleaseTable(release=release, key=key, payload=payload)], ignore_conflicts=True
-        )
-    # Another request may have stored its own first: everyone shows the stored one.
+    wanted = sorted({sub for key in keys for sub in _needed(key.split(":")[1:])}, key=len)
+    for _attempt in range(5):
+        published, rows = _published(release)
+        seen = set(published)
+        made: dict[str, Payload] = {}
+        for dims in wanted:
+            if dims in published:
+                continue
+            payload = _linked_table(received, dims, published, rows, release.k)
+            made[crosstab_key(*dims)] = payload
+            published[dims] = as_published(dims, payload)
+        with transaction.atomic():
+            # Writing the release row first takes the write lock (SQLite) or the row's
+            # (PostgreSQL): the tables stored meanwhile are then all visible.
+            Release.objects.filter(pk=release.pk).update(k=F("k"))
+            if set(_published(release)[0]) != seen:
+                continue  # someone published a table meanwhile: audit again with it
+            ReleaseTable.objects.bulk_create(
+                ReleaseTable(release=release, key=key, payload=payload)
+                for key, payload in made.items()
+            )
+        break
     stored_now = ReleaseTable.objects.filter(release=release, key__in=keys)
     return dict(stored_now.values_list("key", "payload"))
 
 
-def filtered_tables(release: Release, dimension: str, code: str) -> dict[str, Payload]:
-    """The one-way tables of the cases in one category: rows of the cross-tabulations."""
-    others = [key for key in DIMENSIONS if key != dimension]
-    keys = {other: crosstab_key(dimension, other) for other in others}
-    found = tables(release, list(keys.values()))
+def _needed(dims: list[str]) -> list[Dims]:
+    """A cross-tabulation and the ones under it (a three-way table rests on three two-way)."""
+    whole = ordered(dims)
+    return [sub for n in range(2, len(whole) + 1) for sub in combinations(whole, n)]
+
+
+def _published(release: Release) -> tuple[dict[Dims, Published], dict[str, list[str]]]:
+    """The received population's tables already stored (one-way base and cross-tabulations),
+    and each dimension's categories in order (the base's rows)."""
+    found, rows = {}, {}
+    stored = ReleaseTable.objects.filter(release=release).filter(
+        Q(key__startswith="one:") | Q(key__startswith="x:")
+    )
+    for key, payload in stored.values_list("key", "payload"):
+        dims = tuple(key.split(":")[1:])
+        found[dims] = as_published(dims, payload)
+        if len(dims) == 1:
+            rows[dims[0]] = payload["rows"]
+    return found, rows
+
+
+def _linked_table(received: list[list[Any]], dims: Dims, published: dict[Dims, Published],
+                  rows: dict[str, list[str]], k: int) -> Payload:  # fmt: skip
+    cells = protect_linked(received, dims, rows, published, k)
+    if len(dims) != 2:  # a three-way table: its inner cells (its margins are published)
+        return {
+            "dims": list(dims),
+            "cells": {"|".join(codes): cells[key] for key, codes in inner(dims, rows).items()},
+        }
+    a, b = dims
+    margin = {d: {c: published[(d,)][figure_id((d,), (c,))] for c in rows[d]} for d in dims}
+    return {
+        "rows": rows[a], "cols": rows[b],
+        "cells": {f"{x}|{y}": cells[figure_id(dims, (x, y))] for x in rows[a] for y in rows[b]},
+        "row_totals": margin[a], "col_totals": margin[b], "total": published[(a,)]["total"],
+        "exact_rows": not DIMENSIONS[b].multiple, "exact_cols": not DIMENSIONS[a].multiple,
+    }  # fmt: skip
+
+
+def filtered_tables(release: Release, chosen: list[tuple[str, str]]) -> dict[str, Payload]:
+    """The one-way tables of the cases in one category, or in a category of each of two
+    dimensions: rows of the cross-tabulations of the chosen dimensions with each other one."""
+    names, codes = ordered(name for name, _code in chosen), dict(chosen)
+    others = [key for key in DIMENSIONS if key not in names]
+    keys = [crosstab_key(*names, other) for other in others]
+    top = crosstab_key(*names) if len(names) > 1 else f"one:{names[0]}"
+    found = tables(release, [*BASE_KEYS, top, *keys])
+    total = found[top]["cells"]["|".join(codes[name] for name in names)]
     result = {}
-    for other, key in keys.items():
-        cross = found[key]
-        if key.split(":")[1] == dimension:
-            result[f"one:{other}"] = filtered(cross, code)
-        else:
-            result[f"one:{other}"] = filtered(transpose(cross), code)
+    for other, key in zip(others, keys, strict=True):
+        dims, categories_ = key.split(":")[1:], found[f"one:{other}"]["rows"]
+        cells = {code: found[key]["cells"]["|".join({**codes, other: code}[d] for d in dims)]
+                 for code in categories_}  # fmt: skip
+        result[f"one:{other}"] = {"rows": categories_, "cells": cells, "total": total,
+                                  "exact": not DIMENSIONS[other].multiple}  # fmt: skip
     return result
 
 

@@ -42,26 +42,29 @@ RESPONSE_LABELS = {
 }  # fmt: skip
 
 
-def one_view(release: Release, key: str, chosen: tuple[str, str] | None) -> TableView:
+Chosen = list[tuple[str, str]]  # the filters: (dimension, category), none, one or two
+
+
+def one_view(release: Release, key: str, chosen: Chosen) -> TableView:
     payload = _payloads(release, [key], chosen)[key]
     return oneway_view(key, TITLES[key], key.split(":", 1)[1], payload)
 
 
 def _payloads(release: Release, keys: list[str],
-              chosen: tuple[str, str] | None) -> dict[str, Payload]:  # fmt: skip
-    if chosen is None:
+              chosen: Chosen) -> dict[str, Payload]:  # fmt: skip
+    if not chosen:
         return tables(release, keys)
-    return filtered_tables(release, *chosen)
+    return filtered_tables(release, chosen)
 
 
-def base_views(release: Release, chosen: tuple[str, str] | None) -> list[TableView]:
+def base_views(release: Release, chosen: Chosen) -> list[TableView]:
     """One table per dimension: the whole period, or the cases in the chosen category."""
     found = _payloads(release, BASE_KEYS, chosen)
     keys = [key for key in BASE_KEYS if key in found]
     return [oneway_view(key, TITLES[key], key.split(":", 1)[1], found[key]) for key in keys]
 
 
-def view_for(release: Release, key: str, chosen: tuple[str, str] | None) -> TableView | None:
+def view_for(release: Release, key: str, chosen: Chosen) -> TableView | None:
     """A dashboard table by its key (for the CSV export); None for an unknown key."""
     if key in BASE_KEYS:
         views = {v.key: v for v in base_views(release, chosen)}

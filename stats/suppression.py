@@ -10,7 +10,7 @@ dimension where one case may count in several categories (rights, vulnerable gro
 1. primary: every count in 1..k-1;
 2. complementary: in every exact relation with exactly one suppressed member, the smallest
    other non-zero member (a lone suppressed cell is its total minus the others);
-3. the audit: for every suppressed figure, linear programming finds the smallest and largest
+3. the audit: for every suppressed figure, linear programming (HiGHS) finds the smallest and largest
    value consistent with everything published (each relation, published figures fixed,
    suppressed ones at least 1, since zeros are shown). Where that interval is narrower than k, the
    smallest non-zero published figure related to it is suppressed too, and the audit runs again.
@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_ROUNDS = 30
+# Groups of more figures than this are first solved for a few random objectives.
+SPREAD_FROM, SPREAD = 12, 0  # random objectives cost more than they saved (measured)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Table:
     relations: list[Relation]
     # Figures decided elsewhere: id -> True if suppressed there.
     fixed: dict[str, bool] = field(default_factory=dict)
+    # Suppressed figures that may be 0 (a withheld table's zeros): their floor is 0, not 1.
+    maybe_zero: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -64,11 +68,14 @@ def protect(table: Table, k: int) -> Protected:
     """Suppress until every suppressed figure's feasible interval is at least k wide."""
     suppressed = {key for key, hidden in table.fixed.items() if hidden}
     suppressed |= primary({k_: v for k_, v in table.values.items() if k_ not in table.fixed}, k)
+    wide: dict[str, tuple[float, float | None]] = {}
     for _round in range(MAX_ROUNDS):
         _complete_relations(table, suppressed)
         if not suppressed:
             return Protected(frozenset(), {})
-        intervals = audit(table, suppressed, k)
+        # Suppressing more only adds solutions: a figure shown k wide stays so (`wide`).
+        intervals = audit(table, suppressed, k, wide)
+        wide |= {key: i for key, i in intervals.items() if not _narrow(*i, k)}
         narrow = [key for key, (low, high) in intervals.items() if _narrow(low, high, k)]
         if not narrow:
             return Protected(frozenset(suppressed), intervals)
@@ -131,19 +138,27 @@ def _partner(table: Table, suppressed: set[str], key: str) -> str | None:
     return choices[0] if choices else None
 
 
-def audit(table: Table, suppressed: set[str], k: int = 0) -> dict[str, tuple[float, float | None]]:
+def audit(table: Table, suppressed: set[str], k: int = 0,
+          wide: dict[str, tuple[float, float | None]] | None = None,
+          ) -> dict[str, tuple[float, float | None]]:  # fmt: skip
     """Each suppressed figure's feasible interval given everything published (LP relaxation).
 
     The suppressed figures fall into independent groups (those tied by relations through other
     suppressed figures); each group is solved on its own. A group held by one exact relation
     has its intervals in closed form; any other group goes to linear programming (`_solve`).
+    Figures in `wide` were shown k wide with fewer figures suppressed: they are not solved for.
     """
+    wide = wide or {}
     found: dict[str, tuple[float, float | None]] = {}
     for group, relations in _groups(table, suppressed):
-        if len(relations) == 1 and relations[0].exact:
+        if group <= wide.keys():
+            found |= {key: wide[key] for key in group}
+            continue
+        if len(relations) == 1 and relations[0].exact and not group & table.maybe_zero:
             found |= _one_relation(table, relations[0], group)
         else:
-            found |= _solve(Table(table.values, relations, table.fixed), group, k)
+            group_table = Table(table.values, relations, table.fixed, table.maybe_zero)
+            found |= _solve(group_table, group, k, {key: wide[key] for key in group & wide.keys()})
     return found
 
 
@@ -188,47 +203,94 @@ def _one_relation(table: Table, relation: Relation,
     return dict.fromkeys(hidden, (1.0, rest - (len(hidden) - 1)))
 
 
-def _solve(table: Table, suppressed: set[str], k: int) -> dict[str, tuple[float, float | None]]:
-    """The intervals of one group by linear programming (scipy's HiGHS).
+def _solve(table: Table, suppressed: set[str], k: int,
+           wide: dict[str, tuple[float, float | None]] | None = None,
+           ) -> dict[str, tuple[float, float | None]]:  # fmt: skip
+    """The intervals of one group by linear programming (HiGHS, through highspy).
 
-    Every LP solution is a feasible table: the range of values a figure takes across the
-    solutions seen is part of its interval. With `k`, a figure whose seen range is already k
-    wide needs no LP of its own (the interval returned is then that part, at least k wide).
+    One model, whose objective changes from figure to figure: each solve starts from the last
+    one's basis (a few simplex steps, where a fresh solve would start over; linked tables make
+    groups of hundreds of figures). Every LP solution is a feasible table: the range of values
+    a figure takes across the solutions seen is part of its interval. With `k`, a figure whose
+    seen range is already k wide needs no LP of its own (the interval returned is then that
+    part, at least k wide). A few random objectives first spread many figures at once.
     """
     import numpy as np
-    from scipy.optimize import linprog
 
+    wide = wide or {}
     unknown = sorted(suppressed)
     index = {key: i for i, key in enumerate(unknown)}
     equalities, inequalities = _constraints(table, index)
-    a_eq, b_eq = _matrix(equalities, len(unknown))
-    a_ub, b_ub = _matrix(inequalities, len(unknown))
-    bounds = [(1, None)] * len(unknown)
+    floors = np.array([0.0 if key in table.maybe_zero else 1.0 for key in unknown])
+    highs = _model(floors, equalities, inequalities)
     low = np.full(len(unknown), np.inf)
     high = np.full(len(unknown), -np.inf)
     unbounded = np.zeros(len(unknown), dtype=bool)
 
-    def solve(objective: Any) -> None:
-        found = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
-                        method="highs")  # fmt: skip
-        if found.status == 0:
-            np.minimum(low, found.x, out=low)
-            np.maximum(high, found.x, out=high)
-        elif found.status == 3:  # unbounded: the figure this objective raised has no top
-            unbounded[objective < 0] = True
+    def solve(costs: Any) -> bool:
+        """Solve for these costs; False if unbounded."""
+        highs.changeColsCost(len(unknown), np.arange(len(unknown), dtype=np.int32), costs)
+        highs.run()
+        status = highs.modelStatusToString(highs.getModelStatus())
+        if status not in {"Optimal", "Unbounded"}:  # the warm start lost its way: start over
+            highs.clearSolver()
+            highs.run()
+            status = highs.modelStatusToString(highs.getModelStatus())
+        if status == "Optimal":
+            values = np.array(highs.getSolution().col_value)
+            np.minimum(low, values, out=low)
+            np.maximum(high, values, out=high)
+            return True
+        if "nbounded" in status:
+            return False
+        raise RuntimeError(f"disclosure audit: the LP ended {status}")
 
-    for i in range(len(unknown)):
+    if k and len(unknown) > SPREAD_FROM:
+        rng = np.random.default_rng(len(unknown))
+        for _ in range(SPREAD):
+            solve(rng.choice([-1.0, 0.0, 1.0], size=len(unknown)))
+    for i, key in enumerate(unknown):
         for sign in (-1.0, 1.0):  # the largest value first, then the smallest
-            if k and (unbounded[i] or high[i] - low[i] >= k - 1e-6):
+            if key in wide or (k and (unbounded[i] or high[i] - low[i] >= k - 1e-6)):
                 break
-            objective = np.zeros(len(unknown))
-            objective[i] = sign
-            solve(objective)
-    return {
-        key: (float(low[i]) if np.isfinite(low[i]) else 1.0,
+            costs = np.zeros(len(unknown))
+            costs[i] = sign
+            if not solve(costs):
+                unbounded[i] = True  # maximising it has no end: it has no top
+    found = {
+        key: (float(low[i]) if np.isfinite(low[i]) else floors[i],
               None if unbounded[i] else float(high[i]))
         for key, i in index.items()
     }  # fmt: skip
+    return found | wide
+
+
+def _model(floors: Any, equalities: list[Row], inequalities: list[Row]) -> Any:
+    """A HiGHS model: figures at least their floor (1, or 0); rows `= rhs` and `<= rhs`."""
+    import highspy
+    import numpy as np
+
+    width = len(floors)
+    infinite = highspy.kHighsInf
+    rows = [*equalities, *inequalities]
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = width, len(rows)
+    lp.col_cost_ = np.zeros(width)
+    lp.col_lower_, lp.col_upper_ = floors, np.full(width, infinite)
+    rhs = np.array([constant for _coefficients, constant in rows])
+    lp.row_lower_ = np.concatenate([rhs[: len(equalities)],
+                                    np.full(len(inequalities), -infinite)])  # fmt: skip
+    lp.row_upper_ = rhs
+    matrix = lp.a_matrix_
+    matrix.format_ = highspy.MatrixFormat.kRowwise
+    matrix.start_ = np.cumsum([0, *(len(c) for c, _constant in rows)])
+    matrix.index_ = np.array([col for c, _constant in rows for col in c], dtype=np.int32)
+    matrix.value_ = np.array([value for c, _constant in rows for value in c.values()])
+    highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("presolve", "off")  # keep the basis from one objective to the next
+    highs.passModel(lp)
+    return highs
 
 
 Row = tuple[dict[int, float], float]  # coefficients by unknown, right-hand side
@@ -259,15 +321,3 @@ def _constraints(table: Table, index: dict[str, int]) -> tuple[list[Row], list[R
         inequalities += [row([(part, 1.0), (relation.whole, -1.0)]) for part in relation.parts]
     keep = [r for r in equalities if r[0]], [r for r in inequalities if r[0]]
     return keep
-
-
-def _matrix(rows: list[Row], width: int) -> tuple[object, object]:
-    import numpy as np
-
-    if not rows:
-        return None, None
-    matrix = np.zeros((len(rows), width))
-    for r, (coefficients, _constant) in enumerate(rows):
-        for column, value in coefficients.items():
-            matrix[r, column] = value
-    return matrix, np.array([constant for _coefficients, constant in rows])

@@ -26,7 +26,15 @@ from stats.forms import CrossTabForm, FilterForm, PeriodForm
 from stats.present import TableView, as_csv, bar_chart
 from stats.releases import Period, crosstab_key, release_for, transpose
 from stats.releases import tables as release_tables
-from stats.reports import CHARTED, base_views, closed_section, key_figures, one_view, view_for
+from stats.reports import (
+    CHARTED,
+    Chosen,
+    base_views,
+    closed_section,
+    key_figures,
+    one_view,
+    view_for,
+)
 
 STATS_ROLES = {Role.AUDITOR, Role.OMBUDSPERSON}
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -45,10 +53,10 @@ def stats_staff(view: View) -> View:
 
 
 def _log(request: HttpRequest, action: str, table: str, period: Period,
-         chosen: tuple[str, str] | None = None) -> None:  # fmt: skip
+         chosen: Chosen | None = None) -> None:  # fmt: skip
     detail = f"t={table},p={period.start.isoformat()}/{period.end.isoformat()}"
     if chosen:
-        detail += f",f={chosen[0]}:{chosen[1]}"
+        detail += "".join(f",f={name}:{code}" for name, code in chosen)
     record_access(user=request.user, request=request, action=action, case_reference="",
                   detail=detail[:100])  # fmt: skip
 
@@ -116,9 +124,9 @@ def export(request: HttpRequest) -> HttpResponse:
     if table == "crosstab":
         cross = CrossTabForm(request.GET)
         view = _crosstab_view(release, cross.dimensions())
-        chosen = None
+        chosen = []
     else:
-        view = view_for(release, table, chosen) or one_view(release, "one:right", None)
+        view = view_for(release, table, chosen) or one_view(release, "one:right", [])
     notes = [
         (_("Period"), f"{period.start.isoformat()}/{period.end.isoformat()}"),
         (_("Threshold k"), str(release.k)),
@@ -126,7 +134,7 @@ def export(request: HttpRequest) -> HttpResponse:
         (_("Generated at"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
     ]
     if chosen:
-        notes.append((_("Filter"), f"{chosen[0]}={chosen[1]}"))
+        notes.append((_("Filter"), ", ".join(f"{name}={code}" for name, code in chosen)))
     _log(request, AccessAction.EXPORT_STATISTICS, view.key, period, chosen)
     response = HttpResponse(as_csv(view, notes), content_type="text/csv; charset=utf-8")
     name = f"ombuds-{view.key.replace(':', '-')}-{period.start}-{period.end}.csv"
@@ -144,7 +152,7 @@ def report(request: HttpRequest) -> HttpResponse:
     )
     period = PeriodForm({"year": year}).period()
     release = release_for(period)
-    views = base_views(release, None)
+    views = base_views(release, [])
     closed = closed_section(release)
     context = {
         "year": year, "period": period, "release": release, "tables": _charts(views),

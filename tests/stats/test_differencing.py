@@ -44,7 +44,7 @@ def figures_of_every_page(release):
             seen[frozenset({(b, col)})].add(payload["col_totals"][col])
     for name, codes in (("right", Right.values), ("respondent_type", RespondentType.values)):
         for code in codes:
-            for key, payload in filtered_tables(release, name, code).items():
+            for key, payload in filtered_tables(release, [(name, code)]).items():
                 dim = key.split(":")[1]
                 seen[frozenset({(name, code)})].add(payload["total"])
                 for cell, value in payload["cells"].items():

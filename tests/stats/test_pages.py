@@ -103,3 +103,19 @@ def test_the_annual_report_in_korean(client, auditor, seeded):
     assert "<title id=" in response.text
     assert "report-print.css" in response.text
     assert all(n == 0 or n >= K for n in numbers(response.text))
+
+
+def test_a_right_and_a_kind_of_respondent_at_once(client, auditor, seeded):
+    """Both filters: rows of the three-way tables, suppressed with the tables under them."""
+    sign_in(client, auditor)
+    query = {"year": this_year(), "right": "equality", "respondent_type": "city_office"}
+    response = client.get(reverse("stats:dashboard"), query)
+    assert response.status_code == HTTPStatus.OK
+    assert "chosen categories" in response.text
+    assert all(n == 0 or n >= K for n in numbers(response.text))
+    entry = AccessLogEntry.objects.get(action="view_statistics")
+    assert entry.detail.endswith(",f=right:equality,f=respondent_type:city_office")
+    export = client.get(reverse("stats:export"), {**query, "table": "one:channel"})
+    assert export.status_code == HTTPStatus.OK
+    text = export.content.decode("utf-8-sig")
+    assert "right=equality, respondent_type=city_office" in text

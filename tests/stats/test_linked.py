@@ -1,0 +1,124 @@
+"""Linked tables: several cross-tabulations of one period, published one after another on the same
+one-way base, never let an LP over *all* their published figures pin a suppressed figure to an
+interval narrower than k. The attacker's LP here is written apart from stats.suppression."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from stats.dimensions import DIMENSIONS
+from stats.linked import Dims, as_published, figure_id, inner, protect_linked
+from stats.tables import oneway
+
+K = 10
+# Three single-valued dimensions (exact sums) and rights (a case may name several).
+DIMS: dict[str, list[str]] = {
+    "right": ["equality", "housing", "labour"],
+    "respondent_type": ["city_office", "district_office"],
+    "channel": ["web", "phone", "visit"],
+    "outcome": ["upheld", "not_upheld"],
+}
+POSITION = {d: DIMENSIONS[d].position for d in DIMS}
+
+records = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from(DIMS["right"]), min_size=1, max_size=2, unique=True),
+        *(st.sampled_from(DIMS[d]) for d in ("respondent_type", "channel", "outcome")),
+    ),
+    min_size=8,
+    max_size=70,
+)
+
+
+def as_records(drawn):
+    found = []
+    for rights, kind, channel, outcome in drawn:
+        record: list = [""] * 9
+        record[POSITION["right"]] = sorted(rights)
+        record[POSITION["respondent_type"]] = kind
+        record[POSITION["channel"]] = channel
+        record[POSITION["outcome"]] = outcome
+        found.append(record)
+    return found
+
+
+def publish(recs) -> dict[Dims, dict[str, int | None]]:
+    """The base one-way tables, then every two-way table, each linked to those before it."""
+    published: dict[Dims, dict[str, int | None]] = {}
+    for d, rows in DIMS.items():
+        counts = DIMENSIONS[d].count(recs)
+        payload = oneway(counts, rows=rows, total=len(recs), exact=not DIMENSIONS[d].multiple, k=K)
+        published[(d,)] = as_published((d,), payload)
+    names = list(DIMS)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            dims = tuple(sorted((a, b), key=list(DIMENSIONS).index))
+            published[dims] = protect_linked(recs, dims, DIMS, published, K)
+    return published
+
+
+def attacker_intervals(recs, published):
+    """Every figure of every table as an unknown; published ones fixed; all relations."""
+    names: dict[str, int] = {}
+    fixed: dict[str, float] = {}
+    for table in published.values():
+        for key, value in table.items():
+            names.setdefault(key, len(names))
+            if value is not None:
+                fixed[key] = float(value)
+    rows_eq, rows_ub = [], []
+    for dims in published:
+        for at, dim in enumerate(dims):
+            rest = dims[:at] + dims[at + 1 :]
+            for key, codes in inner(rest, DIMS).items() if rest else [("total", ())]:
+                parts = [figure_id(dims, (*codes[:at], c, *codes[at:])) for c in DIMS[dim]]
+                whole = np.zeros(len(names))
+                whole[names[key]] += 1
+                for part in parts:
+                    whole[names[part]] -= 1
+                if not DIMENSIONS[dim].multiple:
+                    rows_eq.append(whole)
+                    continue
+                rows_ub.append(whole)  # whole <= sum(parts)
+                for part in parts:  # part <= whole
+                    row = np.zeros(len(names))
+                    row[names[part]], row[names[key]] = 1, -1
+                    rows_ub.append(row)
+    # Suppressed figures: at least 1, or 0 in a table withheld whole (zeros hidden too).
+    withheld = {key for t in published.values() if all(v is None for v in t.values()) for key in t}
+    bounds = [
+        (fixed[key], fixed[key]) if key in fixed else (0 if key in withheld else 1, None)
+        for key in names
+    ]
+    a_eq = np.array(rows_eq) if rows_eq else None
+    a_ub = np.array(rows_ub) if rows_ub else None
+    b_eq = np.zeros(len(rows_eq)) if rows_eq else None
+    b_ub = np.zeros(len(rows_ub)) if rows_ub else None
+    found = {}
+    for key, index in names.items():
+        if key in fixed:
+            continue
+        ends = []
+        for sign in (1.0, -1.0):
+            objective = np.zeros(len(names))
+            objective[index] = sign
+            result = linprog(objective, A_eq=a_eq, b_eq=b_eq, A_ub=a_ub, b_ub=b_ub,
+                             bounds=bounds, method="highs")  # fmt: skip
+            assert result.status in (0, 3), result.message
+            ends.append(sign * result.fun if result.status == 0 else float("inf"))
+        found[key] = (ends[0], ends[1])
+    return found
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records)
+def test_no_suppressed_figure_is_pinned_by_all_published_tables_together(drawn):
+    recs = as_records(drawn)
+    published = publish(recs)
+    for table in published.values():
+        assert all(v is None or v == 0 or v >= K for v in table.values())
+    for key, (low, high) in attacker_intervals(recs, published).items():
+        assert high - low >= K - 1e-6, (key, low, high)
