@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/stats.py [--sizes 100000,1000000] [--requests 100] [--warmup 5]
                                     [--rounds 5] [--database sqlite|postgres]
+                                    [--database-url postgres://…]
                                     [--data-dir DIR] [--json FILE]
 
 Seeds (or reuses, with `--data-dir`) the databases as bench/staff.py does, then measures, as a
@@ -57,6 +58,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="turns taken between the sizes")
     parser.add_argument("--batch", type=int, default=5000, help="seed_cases --batch")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--database-url", default="",
+                        help="an existing PostgreSQL database (postgres://…) instead of a "
+                        "throwaway cluster; its data is kept")  # fmt: skip
     parser.add_argument("--data-dir", help="keep the data here (and reuse it next time)")
     parser.add_argument("--json", help="also write the figures to this file")
     return parser.parse_args(argv)
@@ -198,7 +202,10 @@ def connections_name() -> str:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    if args.database == "postgres":
+    if args.database_url:
+        args.database = "postgres"
+        run(args, args.database_url)
+    elif args.database == "postgres":
         with postgres("-c shared_buffers=512MB") as url:
             run(args, url)
     else:
