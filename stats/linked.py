@@ -77,6 +77,9 @@ def protect_linked(records: list[list[Any]], new: Dims, rows: dict[str, list[str
 
     `published` holds every table of the release already published (each over its dimensions,
     the base one-way tables among them), including each margin table of `new`."""
+    cells = inner(new, rows)
+    if any(published[(d,)]["total"] is None for d in new):  # the base withheld: this too
+        return dict.fromkeys(cells)
     fixed = {key: value is None for table in published.values() for key, value in table.items()}
     # The new table, the published tables linked to it, and the tables under each of them.
     audited = {sub for dims in [new, *_linked(new, published)]
@@ -90,7 +93,6 @@ def protect_linked(records: list[list[Any]], new: Dims, rows: dict[str, list[str
     maybe_zero = frozenset(key for key, hidden in fixed.items() if hidden and not values[key])
     relations_ = [r for dims in audited for r in relations(dims, rows)]
     table = Table(values, relations_, fixed, maybe_zero)
-    cells = inner(new, rows)
     try:
         if sum(fixed.values()) > LINK_LIMIT:  # too many to audit now: withhold (see above)
             raise Unprotectable

@@ -24,7 +24,7 @@ from stats.dimensions import DIMENSIONS, NONE, categories, months
 from stats.linked import Dims, Published, as_published, figure_id, inner, ordered, protect_linked
 from stats.models import Release, ReleaseTable
 from stats.records import Records, read
-from stats.tables import RESPONSES, Payload, oneway, twoway_free
+from stats.tables import RESPONSES, Payload, oneways, twoway_free
 
 BASE_KEYS = [f"one:{key}" for key in DIMENSIONS]
 CLOSED_KEYS = ["closed_month", "deadline", "extension", "durations", "recommendations"]
@@ -89,24 +89,26 @@ def _month_end(start: date, count: int) -> date:
 
 
 def _base(records: Records, period: Period, k: int) -> dict[str, Payload]:
-    from stats.tables import received_oneway
+    from stats.tables import received_base
 
-    base = {
-        f"one:{key}": received_oneway(records.received, key, period.start, period.end, k)
-        for key in DIMENSIONS
-    }
+    received = received_base(records.received, period.start, period.end, k)
+    base = {f"one:{key}": payload for key, payload in received.items()}
     closed = records.closed
     n = len(closed)
-    month_counts = Counter(record[0] for record in closed)
-    base["closed_month"] = oneway(month_counts, rows=months(period.start, period.end),
-                                  total=n, exact=True, k=k)  # fmt: skip
     late = sum(record[2] for record in closed)
-    base["deadline"] = oneway(Counter({"late": late, "on_time": n - late}),
-                              rows=["late", "on_time"], total=n, exact=True, k=k)  # fmt: skip
     extended = sum(record[3] for record in closed)
-    counts = Counter({"extended": extended, "not_extended": n - extended})
-    base["extension"] = oneway(counts, rows=["extended", "not_extended"], total=n, exact=True,
-                               k=k)  # fmt: skip
+    # The closed population's tables share its total: suppressed together (stats.tables).
+    base |= oneways(
+        {
+            "closed_month": (Counter(record[0] for record in closed),
+                             months(period.start, period.end), True),
+            "deadline": (Counter({"late": late, "on_time": n - late}),
+                         ["late", "on_time"], True),
+            "extension": (Counter({"extended": extended, "not_extended": n - extended}),
+                          ["extended", "not_extended"], True),
+        },
+        total=n, k=k,
+    )  # fmt: skip
     base["durations"] = durations([record[1] for record in closed], k)
     bodies = categories("body", period.start, period.end)
     pairs = Counter((str(body) if body else NONE, response or NONE)

@@ -35,24 +35,42 @@ def _protect(table: Table, k: int) -> Protected | None:
 
 def oneway(counts: Counter[str], *, rows: list[str], total: int, exact: bool, k: int) -> Payload:
     """A one-way table: a count per category and the total (cells add up to it when exact)."""
-    values = {f"c:{code}": counts.get(code, 0) for code in rows}
-    values["total"] = total
-    relation = Relation("total", tuple(f"c:{code}" for code in rows), exact=exact)
-    shown = _published(values, _protect(Table(values, [relation]), k))
+    return oneways({"": (counts, rows, exact)}, total=total, k=k)[""]
+
+
+def oneways(tables: dict[str, tuple[Counter[str], list[str], bool]], *, total: int,
+            k: int) -> dict[str, Payload]:  # fmt: skip
+    """One-way tables of one population (name -> counts, categories, whether cells add up to
+    the total), suppressed together: they share the total, so a figure hidden in one is bounded
+    by the total the others publish. Where only hiding the total protects a table, every figure
+    of every one of them is withheld, zeros too (docs/statistics.md)."""
+    values = {"total": total}
+    relations = []
+    for name, (counts, rows, exact) in tables.items():
+        values |= {f"c:{name}:{code}": counts.get(code, 0) for code in rows}
+        relations.append(Relation("total", tuple(f"c:{name}:{code}" for code in rows), exact))
+    protected = _protect(Table(values, relations), k)
+    if protected is not None and "total" in protected.suppressed:
+        protected = None  # the population's size hidden: no breakdown of it either
+    shown = _published(values, protected)
     return {
-        "rows": rows,
-        "cells": {code: shown[f"c:{code}"] for code in rows},
-        "total": shown["total"],
-        "exact": exact,
+        name: {
+            "rows": rows,
+            "cells": {code: shown[f"c:{name}:{code}"] for code in rows},
+            "total": shown["total"],
+            "exact": exact,
+        }
+        for name, (_counts, rows, exact) in tables.items()
     }
 
 
-def received_oneway(records: list[list[Any]], dimension: str, start: date, end: date,
-                    k: int) -> Payload:  # fmt: skip
-    dim = DIMENSIONS[dimension]
-    counts = dim.count(records)
-    rows = categories(dimension, start, end)
-    return oneway(counts, rows=rows, total=len(records), exact=not dim.multiple, k=k)
+def received_base(records: list[list[Any]], start: date, end: date, k: int) -> dict[str, Payload]:
+    """The received population's one-way table of every dimension, suppressed together."""
+    tables = {
+        name: (dim.count(records), categories(name, start, end), not dim.multiple)
+        for name, dim in DIMENSIONS.items()
+    }
+    return oneways(tables, total=len(records), k=k)
 
 
 def twoway_free(counts: Counter[tuple[str, str]], rows: list[str], cols: list[str],
