@@ -108,8 +108,8 @@ def _linked(new: Dims, published: dict[Dims, Published]) -> list[Dims]:
     (their own or those of the tables under them), directly or through one another."""
 
     def hidden(dims: Dims, with_itself: bool) -> set[str]:
-        return {key for sub in _under(dims, with_itself) for key, value in published[sub].items()
-                if value is None}  # fmt: skip
+        return {key for sub in _under(dims, with_itself) if not withheld(sub, published)
+                for key, value in published[sub].items() if value is None}  # fmt: skip
 
     reached = hidden(new, with_itself=False)
     linked: list[Dims] = []
@@ -117,7 +117,7 @@ def _linked(new: Dims, published: dict[Dims, Published]) -> list[Dims]:
     while changed:
         changed = False
         for dims in published:
-            if len(dims) < 2 or dims in linked or dims == new:
+            if len(dims) < 2 or dims in linked or dims == new or withheld(dims, published):
                 continue
             theirs = hidden(dims, with_itself=True)
             if theirs & reached:
@@ -125,6 +125,14 @@ def _linked(new: Dims, published: dict[Dims, Published]) -> list[Dims]:
                 reached |= theirs
                 changed = True
     return linked
+
+
+def withheld(dims: Dims, published: dict[Dims, Published]) -> bool:
+    """A table of two dimensions or more none of whose figures is published. It is not shown
+    (only a sentence saying so) and tells nothing its margins do not, so it links nothing: the
+    cases' classification by its dimensions is public knowledge whether it is built or not."""
+    table = published[dims]
+    return len(dims) > 1 and bool(table) and all(value is None for value in table.values())
 
 
 def _under(dims: Dims, with_itself: bool) -> set[Dims]:

@@ -1,7 +1,9 @@
 """Payloads as people read them: labelled tables, CSV, and SVG bar charts drawn on the server.
 
 A suppressed figure is written `[c]` everywhere (the UK Government Analysis Function's
-confidentiality marker); the pages explain it beside every table.
+confidentiality marker); the pages explain it beside every table. A table none of whose figures
+could be shown (withheld whole: docs/statistics.md, "Linked tables") is not drawn at all: its
+figures are not published, so no `[c]` stands for a figure the totals beside it determine.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class TableView:
     note: Any = ""
     # For a chart: (label, value or None) of each row of a one-way table.
     bars: tuple[tuple[Any, int | None], ...] = ()
+    withheld: bool = False  # no category's figure is published: the table is not shown
 
     @property
     def two_way(self) -> bool:
@@ -54,12 +57,13 @@ def oneway_view(key: str, title: Any, dimension: str, payload: Payload,
     name = labeller(dimension) if label is None else label
     cells = payload["cells"]
     rows: list[Row] = [(name(code), [figure(cells[code])], None) for code in payload["rows"]]
+    withheld = bool(payload["rows"]) and all(cells[code] is None for code in payload["rows"])
     note = "" if payload["exact"] else _("A complaint may concern several of these, so the "
                                          "counts add up to more than the total.")  # fmt: skip
     bars = tuple((name(code), cells[code]) for code in payload["rows"])
     header = dimension_name(dimension) if dimension else title
     totals: tuple[list[str], str] = ([], figure(payload["total"]))
-    return TableView(key, title, header, [_("Complaints")], rows, totals, note, bars)
+    return TableView(key, title, header, [_("Complaints")], rows, totals, note, bars, withheld)
 
 
 def twoway_view(key: str, title: Any, dims: tuple[str, str], payload: Payload,
@@ -80,8 +84,15 @@ def twoway_view(key: str, title: Any, dims: tuple[str, str], payload: Payload,
         notes.append(_("A complaint may fall in several rows: a column adds up to more than "
                        "its total."))  # fmt: skip
     header = dimension_name(dims[0]) if dims[0] else title
+    inner = [cells[f"{a}|{b}"] for a in payload["rows"] for b in cols]
+    withheld = bool(inner) and all(value is None for value in inner)
     return TableView(key, title, header, [col_label(b) for b in cols], rows, totals,
-                     " ".join(str(n) for n in notes))  # fmt: skip
+                     " ".join(str(n) for n in notes), withheld=withheld)  # fmt: skip
+
+
+def withheld_text() -> str:
+    return _("Not published for this period: there are too few complaints to show any figure "
+             "of this table without letting a protected one be worked out.")  # fmt: skip
 
 
 def as_csv(view: TableView, notes: list[tuple[Any, Any]]) -> bytes:
@@ -89,6 +100,12 @@ def as_csv(view: TableView, notes: list[tuple[Any, Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     total = _("Total")
+    if view.withheld:
+        writer.writerow([view.row_header, *view.columns, *([total] if view.two_way else [])])
+        writer.writerow([])
+        writer.writerows([name, value] for name, value in notes)
+        writer.writerow([_("Withheld"), withheld_text()])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
     if view.two_way:
         writer.writerow([view.row_header, *view.columns, total])
         writer.writerows([label, *cells, row_total] for label, cells, row_total in view.rows)
@@ -150,6 +167,8 @@ def table_markup(view: TableView) -> SafeString:
     """The table's markup, written in Python (a template include per cell cost most of a
     page's time): header row, a row per category, a total row; every text escaped."""
     esc = html.escape
+    if view.withheld:
+        return SafeString(f'<p class="stats-withheld">{esc(withheld_text())}</p>')
     total = esc(str(_("Total")))
     head = "".join(f'<th scope="col" class="number">{esc(str(c))}</th>' for c in view.columns)
     if view.two_way:

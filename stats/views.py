@@ -62,8 +62,9 @@ def _log(request: HttpRequest, action: str, table: str, period: Period,
 
 
 def _charts(views: list[TableView]) -> list[tuple[TableView, Any]]:
-    return [(v, bar_chart(v, f"chart-{v.key.replace(':', '-')}") if v.key in CHARTED else None)
-            for v in views]  # fmt: skip
+    charted = [v.key in CHARTED and not v.withheld for v in views]
+    return [(v, bar_chart(v, f"chart-{v.key.replace(':', '-')}") if drawn else None)
+            for v, drawn in zip(views, charted, strict=True)]  # fmt: skip
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
@@ -66,8 +67,12 @@ def test_a_crosstab_in_both_orders_is_the_same_table(client, ombudsperson, seede
 
 def test_csv_has_a_bom_a_header_a_total_row_and_notes(client, auditor, seeded):
     sign_in(client, auditor)
+    everything = {
+        "date_from": (timezone.localdate() - timedelta(days=3650)).isoformat(),
+        "date_to": timezone.localdate().isoformat(),
+    }  # a table with figures shown
     response = client.get(reverse("stats:export"), {"table": "crosstab", "rows": "outcome",
-                                                     "cols": "channel"})  # fmt: skip
+                                                     "cols": "right", **everything})  # fmt: skip
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"].startswith("text/csv")
     raw = response.content
@@ -76,11 +81,12 @@ def test_csv_has_a_bom_a_header_a_total_row_and_notes(client, auditor, seeded):
     header = rows[0]
     assert header[0] == "Outcome"
     assert header[-1] == "Total"
-    assert len(header) == len(DIMENSIONS["channel"].fixed) + 2
+    assert len(header) == len(DIMENSIONS["right"].fixed) + 2
     blank = rows.index([])
     body = rows[1:blank]
     assert body[-1][0] == "Total"
     assert len(body) == len(DIMENSIONS["outcome"].fixed) + 1
+    assert any(cell.replace(",", "").isdigit() for row in body[:-1] for cell in row[1:-1])
     for row in body:
         for cell in row[1:]:
             assert cell == "[c]" or cell.replace(",", "").isdigit()
@@ -119,3 +125,26 @@ def test_a_right_and_a_kind_of_respondent_at_once(client, auditor, seeded):
     assert export.status_code == HTTPStatus.OK
     text = export.content.decode("utf-8-sig")
     assert "right=equality, respondent_type=city_office" in text
+
+
+def test_a_table_withheld_whole_is_not_drawn_on_screen_or_in_csv(client, auditor, staff):
+    """One case in the period: its total is below k, so no table can be protected and none is
+    drawn (a `[c]` stands only for a figure nothing published determines)."""
+    case = staff.case_in("closed")
+    day = timezone.localtime(case.received_at).date().isoformat()
+    period = {"date_from": day, "date_to": day}
+    sign_in(client, auditor)
+    page = client.get(reverse("stats:crosstab"), {**period, "rows": "right", "cols": "outcome"})
+    assert page.status_code == HTTPStatus.OK
+    assert "Not published for this period" in page.text
+    assert '<table class="stats"' not in page.text
+    dashboard = client.get(reverse("stats:dashboard"), period)
+    assert "Not published for this period" in dashboard.text
+    assert "<svg" not in dashboard.text.split("<main", 1)[-1]  # no chart of nothing
+    export = client.get(reverse("stats:export"), {**period, "table": "crosstab",
+                                                   "rows": "right", "cols": "outcome"})  # fmt: skip
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Right concerned"
+    assert rows[1] == []
+    assert not any("[c]" in cell for row in rows for cell in row)
+    assert rows[-1][0] == "Withheld"
