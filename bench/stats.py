@@ -183,6 +183,10 @@ def run(args: argparse.Namespace, database_url: str) -> list[Figure]:
             migrate_kept(str(kept))
             databases[size] = str(kept)
             continue
+        if size != sizes[-1] and args.database == "postgres" and kept_on_postgres(size):
+            migrate_kept(f"at_{size}")  # the copy an earlier run made (`--database-url`)
+            databases[size] = f"at_{size}"
+            continue
         print(f"Seeding to {size:,} cases ({args.database})…", flush=True)
         seed(size, args.batch)
         last = size == sizes[-1]
@@ -192,6 +196,16 @@ def run(args: argparse.Namespace, database_url: str) -> list[Figure]:
     if args.json:
         Path(args.json).write_text(json.dumps([asdict(f) for f in figures], indent=1))
     return figures
+
+
+def kept_on_postgres(size: int) -> bool:
+    """Whether an earlier run against this server kept its copy at `size` (bench/staff.py's
+    `snapshot`): then it is measured again rather than seeded again."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [f"at_{size}"])
+        return cursor.fetchone() is not None
 
 
 def connections_name() -> str:
