@@ -61,6 +61,17 @@ class StaffAction(Event):
             raise ValueError(f"{self.name}: the transition method must bear the action's name")
         if self.method is None and self.effect is None:
             raise ValueError(f"{self.name}: an action that keeps the state needs an effect")
+        if self.form.message_required and not self.tells_petitioner:
+            raise ValueError(f"{self.name}: a message nobody reads cannot be required")
+
+    @property
+    def tells_petitioner(self) -> bool:
+        """Is the step on the petitioner's timeline, with the message staff write for it?"""
+        return self.told is not None
+
+    def bind(self, *args: Any, case: Case, **kwargs: Any) -> f.ActionForm:
+        """The action's form: with a message to the petitioner only if the petitioner is told."""
+        return self.form(*args, case=case, tells_petitioner=self.tells_petitioner, **kwargs)
 
     def possible(self, case: Case) -> bool:
         """Does the case's state (and the transition's conditions) allow this action now?"""

@@ -112,7 +112,9 @@ def investigators_for(case: Case) -> Any:
 
 
 class ActionForm(forms.Form):
-    """What every action carries: the version seen, a message to the petitioner, a note."""
+    """What every action carries: the version seen, a note, and a message to the petitioner
+    when the action tells the petitioner (`StaffAction.bind`); without it, a posted message is
+    ignored and cleans to ''."""
 
     message_required = False
     note_required = False
@@ -123,14 +125,22 @@ class ActionForm(forms.Form):
     message = TextField(max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
     note = TextField(max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, tells_petitioner: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
         self.fields["version"].initial = case.version
-        self.fields["message"].label = self.message_label
-        self.fields["message"].required = self.message_required
+        if tells_petitioner:
+            self.fields["message"].label = self.message_label
+            self.fields["message"].required = self.message_required
+        else:
+            del self.fields["message"]
         self.fields["note"].label = self.note_label
         self.fields["note"].required = self.note_required
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.setdefault("message", "")  # no field: nothing for the petitioner
+        return data
 
     def extra(self) -> dict[str, Any]:
         """Arguments for the service beyond the common step."""

@@ -99,6 +99,17 @@ WHEN: dict[str, set[str]] = {
     "add_document": OPEN | {CLO},  # the decision is filed after closing too
 }
 
+# §2-§5: the steps the petitioner is told of (on the tracking page, with staff's message, and by
+# mail); their action pages, and only theirs, ask for a message to the petitioner. Corresponding
+# with the respondent, following recommendations up, assignments, notes, documents (which are
+# shown, or not, by their own mark) and recusals tell the petitioner nothing.
+TELLS_PETITIONER = {
+    "start_screening", "request_supplement", "resume_screening", "close_not_supplemented",
+    "accept", "declare_inadmissible", "transfer", "withdraw", "start_mediation",
+    "end_mediation", "settle", "submit_findings", "return_to_investigation", "dismiss",
+    "uphold", "close_monitoring", "reopen", "extend",
+}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Redirect:

@@ -21,6 +21,7 @@ from notifications.events import CONTEXT
 from notifications.events import Event as Notice
 from notifications.models import Notification
 from tests import factories
+from tests.cases.permission_table import TELLS_PETITIONER
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +169,32 @@ def test_the_notices_carry_what_happened(staff: Any) -> None:
     counts = {"reference": case.reference, "implemented": 1, "partly": 0, "refused": 0,
               "still_open": 0}  # fmt: skip
     assert _last_notice(case) == ("monitoring_closed", counts)
+
+
+def test_the_message_field_is_there_exactly_where_the_petitioner_is_told(staff: Any) -> None:
+    """Generated from the registry, checked against the hand-written TELLS_PETITIONER."""
+    case = staff.case_in(State.INVESTIGATION)
+    forms = {name: action.bind(case=case) for name, action in STAFF_ACTIONS.items()}
+    asks = {name for name, form in forms.items() if "message" in form.fields}
+    told = {name for name, action in STAFF_ACTIONS.items() if action.tells_petitioner}
+    assert asks == told == TELLS_PETITIONER, asks ^ TELLS_PETITIONER
+    with pytest.raises(ValueError, match="message nobody reads"):
+        StaffAction(name=ActionName.NOTE, states=frozenset({State.SCREENING}), roles=frozenset(),
+                    effect=lambda *a, **k: None, form=STAFF_ACTIONS["dismiss"].form,
+                    label=STAFF_ACTIONS["note"].label)  # fmt: skip
+
+
+def test_a_message_posted_to_an_action_that_tells_nobody_is_ignored(staff: Any) -> None:
+    case = staff.case_in(State.INVESTIGATION)
+    client = sign_in(Client(), staff.investigator)
+    url = reverse("staff:act", args=[case.reference, "note"])
+    assert 'name="message"' not in client.get(url).content.decode()
+    posted = {"version": case.version, "note": "Called the school.", "message": "Hello there"}
+    assert client.post(url, posted).status_code == 302
+    event = case.events.get(action="note")
+    assert (event.message, event.internal_note, event.public) == ("", "Called the school.", False)
+    url = reverse("staff:act", args=[case.reference, "start_mediation"])
+    assert 'name="message"' in client.get(url).content.decode()
+    case.refresh_from_db()
+    client.post(url, {"version": case.version, "message": "We will meet on Monday.", "note": ""})
+    assert case.events.get(action="start_mediation").message == "We will meet on Monday."

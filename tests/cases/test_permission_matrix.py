@@ -28,6 +28,7 @@ from tests.cases.permission_table import (
     GATED,
     PERSONAS,
     ROLE,
+    TELLS_PETITIONER,
     WHEN,
     Expect,
     Redirect,
@@ -85,12 +86,19 @@ def posts(state: str, action: str | None, expected: Expect) -> bool:
     return state == SWEEP_STATE or expected == HTTPStatus.FORBIDDEN or action == SAMPLE_ACTION
 
 
-def check(client: Client, method: str, url: str, expected: Expect, data: Any = None) -> str:
-    """'' when the answer is as expected, else a description of the wrong cell."""
+def check(
+    client: Client, method: str, url: str, expected: Expect, data: Any = None, action: str = ""
+) -> str:
+    """'' when the answer is as expected, else a description of the wrong cell. An action's
+    page asks for a message to the petitioner if and only if the action tells them."""
     response = client.get(url) if method == "GET" else client.post(url, data or {})
     if response.streaming:  # read to the end: the test client then closes the file
         b"".join(response.streaming_content)
     got = response.status_code
+    if action and method == "GET" and got == expected == HTTPStatus.OK:
+        asks = 'name="message"' in response.content.decode()
+        if asks != (action in TELLS_PETITIONER):
+            return f"a message to the petitioner {'asked' if asks else 'not asked'} for"
     if isinstance(expected, Redirect):
         where = urlparse(response.get("Location", "")).path
         if got == HTTPStatus.FOUND and where == reverse(expected.to):
@@ -164,7 +172,7 @@ def _form(action: str, data: dict[str, Any], case: Case) -> Any:
     """The action's form bound to `data`, its files apart as a request has them."""
     files = {name: value for name, value in data.items() if hasattr(value, "read")}
     fields = {name: value for name, value in data.items() if name not in files}
-    return ACTIONS[action].form(fields, files, case=case)
+    return ACTIONS[action].bind(fields, files, case=case)
 
 
 def case_cells(case: Case) -> list[tuple[str, str, str | None]]:
@@ -197,6 +205,7 @@ def test_every_staff_url_has_an_expectation_and_every_expectation_a_url() -> Non
 
 def test_every_action_has_an_expectation() -> None:
     assert set(WHEN) == set(ACTIONS), set(WHEN) ^ set(ACTIONS)
+    assert set(ACTIONS) >= TELLS_PETITIONER
     assert set().union(*DOES.values()) <= set(ACTIONS)
     assert set().union(*WHEN.values()) <= set(State.values)
 
@@ -227,7 +236,7 @@ def test_case_urls(staff: Any, users: dict[str, Any], clients: dict[str, Client]
             if not meets(persona, state, action):
                 continue
             expected = rule.expect(persona, state, action)
-            problem = check(clients[persona], "GET", url, expected)
+            problem = check(clients[persona], "GET", url, expected, action=action or "")
             wrong += [f"GET {label} as {persona}: {problem}"] if problem else []
             if not posts(state, action, expected):
                 continue
