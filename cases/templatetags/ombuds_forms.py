@@ -15,7 +15,16 @@ def described_by(field: BoundField) -> str:
         ids.append(f"{field.auto_id}-help")
     if field.errors:
         ids.append(f"{field.auto_id}-error")
+    if lost_files(field):
+        ids.append(f"{field.auto_id}-lost")
     return " ".join(ids)
+
+
+@register.filter
+def lost_files(field: BoundField) -> str:
+    """The files sent in this field that the page shown again did not keep, comma-separated
+    ('' when none: `cases.views.carry.name_lost_files`)."""
+    return ", ".join(getattr(field.form, "lost_files", {}).get(field.name, []))
 
 
 @register.filter

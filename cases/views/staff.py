@@ -148,6 +148,7 @@ def _action_page(
     request: HttpRequest, case: Any, name: str, form: Any, status: int = HTTPStatus.OK, **extra: Any
 ) -> HttpResponse:
     spec = actions.STAFF_ACTIONS[name]
+    carry.name_lost_files(request, form)
     context = {"case": case, "action": name, "spec": spec, "form": form,
                "carry_form": carry.FORM_ID, "tally": getattr(form, "tally", None),
                **extra}  # fmt: skip
@@ -165,16 +166,16 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     if seen is not None and roles_of(request.user) & spec.roles:
         # Someone acted since this form was opened: say so, even if the action is no longer
         # possible (a "not allowed" page would hide why).
-        return _changed(request, case, action, spec.form(request.POST, case=case), seen=seen)
+        return _changed(request, case, action, spec.bind(request.POST, case=case), seen=seen)
     if not actions.may(request.user, action, case):
         return render(request, "staff/not_allowed.html", {"case": case},
                       status=HTTPStatus.FORBIDDEN)  # fmt: skip
     if (language := carry.switch_requested(request)) is not None:
         carry.activate(request, language)  # the same form, in that language, as typed
-        typed = carry.typed(spec.form(case=case).fields, request.POST)
-        again = _action_page(request, case, action, spec.form(initial=typed, case=case))
+        typed = carry.typed(spec.bind(case=case).fields, request.POST)
+        again = _action_page(request, case, action, spec.bind(initial=typed, case=case))
         return carry.remember(again, language)
-    form = spec.form(request.POST or None, request.FILES or None, case=case)
+    form = spec.bind(request.POST or None, request.FILES or None, case=case)
     if request.method != "POST" or not form.is_valid():
         return _action_page(request, case, action, form)
     step = t.Step(
@@ -217,7 +218,7 @@ def _changed(
     """Someone else acted first: show what changed, keep what this person typed."""
     data = form.data.copy()
     data["version"] = str(current.version)
-    again = actions.STAFF_ACTIONS[action].form(data, case=current)
+    again = actions.STAFF_ACTIONS[action].bind(data, case=current)
     again.is_valid()
     changes = list(
         current.events.filter(version__gt=seen).select_related("actor", "data_key").order_by("pk")
@@ -270,11 +271,14 @@ def register(request: HttpRequest) -> HttpResponse:
     if (language := carry.switch_requested(request)) is not None:
         carry.activate(request, language)
         typed = carry.typed(StaffComplaintForm.base_fields, request.POST)
-        form = StaffComplaintForm(initial=typed, own_motion=own_motion)
+        form = carry.name_lost_files(
+            request, StaffComplaintForm(initial=typed, own_motion=own_motion)
+        )
         context = {"form": form, "carry_form": carry.FORM_ID, "lost_files": lost}
         return carry.remember(_no_store(render(request, page, context)), language)
     form = StaffComplaintForm(request.POST, request.FILES, own_motion=own_motion)
     if not form.is_valid():
+        carry.name_lost_files(request, form)
         context = {"form": form, "lost_files": lost, "carry_form": carry.FORM_ID}
         return _no_store(render(request, page, context))
     try:
@@ -287,7 +291,7 @@ def register(request: HttpRequest) -> HttpResponse:
     except (DatabaseError, OSError) as error:
         logger.error("a registered complaint could not be stored (%s)", type(error).__name__)
         form.add_error(None, NOT_SAVED)
-        lost = [f.name for f in request.FILES.getlist("evidence")]
+        carry.name_lost_files(request, form)
         context = {"form": form, "lost_files": lost}
         return _no_store(
             render(request, "staff/register.html", context, status=HTTPStatus.SERVICE_UNAVAILABLE)

@@ -62,7 +62,7 @@ def test_a_registration_comes_back_as_typed_and_names_the_files(staff: Any) -> N
     assert '<html lang="en">' in page
     assert "버스 승차를 거부당했습니다." in page
     assert 'value="phone" checked' in page or 'value="phone" id' in page
-    assert "Please attach these files again: call.pdf" in page
+    assert "Not kept: call.pdf. A form shown again cannot keep files: choose them again." in page
     assert Case.objects.count() == before
 
 
