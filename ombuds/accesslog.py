@@ -61,6 +61,20 @@ class AccessAction(TextChoices):
     BACKUP_CODES = "backup_codes", _("Made a new set of backup codes")
     VIEW_STATISTICS = "view_statistics", _("Viewed statistics")
     EXPORT_STATISTICS = "export_statistics", _("Exported statistics")
+    PETITIONER_DOWNLOAD = "petitioner_download", _("Downloaded a document from the tracking page")
+
+
+# Rows without a user are the system's (a scheduled erasure), except these: the petitioner's own
+# reads, through the tracking page's session. The action code, which the MAC covers, is what
+# says so; no name, address or other identifier of the petitioner is stored.
+PETITIONER_ACTIONS = frozenset({AccessAction.PETITIONER_DOWNLOAD})
+
+
+def actor_kind(entry: AccessLogEntry) -> str:
+    """Who acted, for the auditors' page: "staff" (the row's user), "petitioner" or "system"."""
+    if entry.user_id is not None:
+        return "staff"
+    return "petitioner" if entry.action in PETITIONER_ACTIONS else "system"
 
 
 class AccessDetail(TextChoices):
@@ -86,7 +100,8 @@ def record_access(
     *, user: Any, request: HttpRequest | None, action: str, case_reference: str, detail: str = ""
 ) -> AccessLogEntry:
     """Append one row to the chain, in the caller's transaction if there is one. `user` and
-    `request` are None for what the system does on its own (`purge_expired`).
+    `request` are None for what the system does on its own (`purge_expired`) and for what a
+    petitioner does through the tracking page (an action of `PETITIONER_ACTIONS`).
 
     `action` is a lowercase code (see `AccessAction`); `detail` is coded too (ids, field names,
     counts), never free text: both are checked so that no personal data slips in.

@@ -35,6 +35,7 @@ from ombuds.accesslog import (
     AccessAction,
     AccessDetail,
     LogPage,
+    actor_kind,
     detail_label,
     log_page,
     record_access,
@@ -271,7 +272,13 @@ def access_log(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "rows": [
-            (entry, labels.get(entry.action, entry.action), detail_label(entry.detail))
+            # (the row, its action and detail in words, who acted: staff, petitioner or system)
+            (
+                entry,
+                labels.get(entry.action, entry.action),
+                detail_label(entry.detail),
+                actor_kind(entry),
+            )
             for entry in page.entries
         ],
         "next_cursor": page.next_cursor,

@@ -32,6 +32,7 @@ from cases.models import Case, Language
 from notifications import services as notifications
 from notifications.models import Suppression
 from ombuds import throttle
+from ombuds.accesslog import AccessAction, record_access
 
 TRACKING = "tracking"
 NOT_STORED = gettext_lazy(
@@ -230,11 +231,15 @@ def tracked(request: HttpRequest) -> HttpResponse:
 @require_GET
 def document(request: HttpRequest, uid: uuid.UUID) -> HttpResponseBase:
     """A document of the case file that staff marked for the petitioner, downloaded with the
-    tracking page's session; any other file answers 404, as a missing one does."""
+    tracking page's session; any other file answers 404, as a missing one does. Each download
+    is in the access log as the petitioner's (`PETITIONER_DOWNLOAD`: no user, and no client
+    address either, which would be the petitioner's personal data kept past the case's erasure)."""
     case = _tracked_case(request)
     if case is None:
         return redirect("cases:track")
     item = get_object_or_404(selectors.petitioner_documents(case), uid=uid)
+    record_access(user=None, request=None, action=AccessAction.PETITIONER_DOWNLOAD,
+                  case_reference=case.reference, detail=str(item.uid))  # fmt: skip
     return attachments.served(item)
 
 

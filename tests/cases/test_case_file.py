@@ -30,12 +30,13 @@ pytestmark = pytest.mark.django_db
 
 def add(client: Client, case: Case, **fields: Any) -> Any:
     case.refresh_from_db()
+    headers = {k: fields.pop(k) for k in list(fields) if k.startswith("HTTP_")}
     data = {
         "version": case.version, "message": "", "note": "From the site visit.",
         "kind": "findings", "document_date": "2026-11-30", "documents": factories.pdf("visit.pdf"),
         **fields,
     }  # fmt: skip
-    return client.post(reverse("staff:act", args=[case.reference, "add_document"]), data)
+    return client.post(reverse("staff:act", args=[case.reference, "add_document"]), data, **headers)
 
 
 def stored_files() -> set[str]:
@@ -171,3 +172,63 @@ def test_an_erased_case_takes_no_document(staff: Any) -> None:
     response = add(sign_in(Client(), staff.ombudsperson), case)
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert not case.attachments.filter(kind__gt="").exists()
+
+
+def test_a_petitioners_download_is_logged_once_as_theirs(staff: Any, auditor: Any) -> None:
+    """One access-log row per download (the case, the document, no user, no address); a
+    refused file (staff-only) reads nothing and logs nothing; the auditor reads it in words."""
+    filed = factories.file_case(language="en")
+    case = staff.advance(filed.case, "start_screening")
+    intake = sign_in(Client(), staff.intake)
+    add(intake, case, documents=factories.pdf("internal-memo.pdf"))
+    add(intake, case, kind="decision", documents=factories.pdf("decision-letter.pdf"),
+        petitioner_visible="on")  # fmt: skip
+    hidden, shown = case.attachments.get(kind="findings"), case.attachments.get(kind="decision")
+    petitioner = Client()
+    receipt = {"reference": case.reference, "access_key": filed.access_key}
+    petitioner.post(reverse("cases:track"), receipt)
+    last = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    download = petitioner.get(reverse("cases:document", args=[shown.uid]))
+    assert b"".join(download.streaming_content) == factories.PDF_BYTES
+    assert petitioner.get(reverse("cases:document", args=[hidden.uid])).status_code == 404
+    logged = AccessLogEntry.objects.filter(pk__gt=last)
+    columns = ("action", "case_reference", "detail", "user", "client_address")
+    assert list(logged.values_list(*columns)) == [
+        ("petitioner_download", case.reference, str(shown.uid), None, "")
+    ]
+    reviewer = sign_in(Client(), auditor)
+    for language, who, what in [
+        ("en", "the petitioner (tracking page)", "Downloaded a document from the tracking page"),
+        ("ko", "진정인(사건 조회 페이지)", "사건 조회 페이지에서 문서 내려받기"),
+    ]:
+        page = reviewer.get(reverse("accounts:access_log"), {"case_reference": case.reference},
+                            HTTP_ACCEPT_LANGUAGE=language).content.decode()  # fmt: skip
+        assert who in page, language
+        assert what in page, language
+
+
+def test_a_form_shown_again_says_next_to_the_field_which_files_were_not_kept(staff: Any) -> None:
+    """A browser never refills a file input: the form shown again with an error, or in another
+    language, names the files to choose again beside their field, and stores nothing."""
+    case = staff.case_in(State.INVESTIGATION)
+    client = sign_in(Client(), staff.investigator)
+    response = add(client, case, document_date="", documents=factories.pdf("site-visit.pdf"),
+                   HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    notice = "Not kept: site-visit.pdf. A form shown again cannot keep files: choose them again."
+    field = page[page.index('id="id_documents-field"') :]
+    assert notice in field[: field.index('name="documents"')]  # beside the input, before it
+    assert 'aria-describedby="id_documents-help id_documents-lost"' in page
+    switched = add(client, case, kind="evidence", documents=factories.pdf("letter.pdf"),
+                   switch_language="ko")  # fmt: skip
+    assert "보관되지 않음: letter.pdf." in switched.content.decode()
+    url = reverse("staff:act", args=[case.reference, "reply_received"])
+    Case.objects.filter(pk=case.pk).update(reply_due=timezone.localdate())
+    case.refresh_from_db()
+    reply = {"version": case.version, "note": "", "letters": factories.pdf("r.pdf"),
+             "received_on": timezone.localdate().isoformat()}  # fmt: skip
+    answer = client.post(url, reply)
+    assert "보관되지 않음: r.pdf." in answer.content.decode()  # the language chosen above
+    assert not case.attachments.filter(kind__gt="").exists()
+    assert "보관되지 않음" not in client.get(url).content.decode()

@@ -22,7 +22,7 @@ URL = reverse("accounts:access_log")
 
 
 def shown(response: Any) -> list[AccessLogEntry]:
-    return [entry for entry, _label, _detail in response.context["rows"]]
+    return [entry for entry, _label, _detail, _actor in response.context["rows"]]
 
 
 def test_an_auditor_reviews_the_log_and_the_review_is_logged(
