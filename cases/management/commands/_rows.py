@@ -26,6 +26,7 @@ from cases.models import (
     CaseUserObjectPermission,
     Person,
     Recommendation,
+    RecommendationResponse,
     Recusal,
 )
 from ombuds.fields import SealedTextField
@@ -94,6 +95,10 @@ class Table:
             return lambda value: field.get_db_prep_value(value, database)
         return None
 
+    def column(self, attname: str) -> int:
+        """The position of a column in the rows `values` makes."""
+        return [name for name, _constant in self.pairs].index(attname)
+
     def values(self, row: Row, data_key: DataKey | None = None) -> tuple[Any, ...]:
         """The row's column values, defaults filled, adapted for the database, sealed."""
         for attname, make in self.makers:
@@ -150,13 +155,31 @@ class Built:
 
     def store(self, tables: Tables) -> dict[str, int]:
         """Insert every row (the caller holds the transaction); count them per table."""
+        self._number_recommendations(tables)
         counts = {}
         for name, values in self.rows.items():
             counts[TABLE_NAMES.get(name, name)] = getattr(tables, name).insert(values)
         return counts
 
+    def _number_recommendations(self, tables: Tables) -> None:
+        """Recommendations get their keys here, in the inserting transaction (a batch holds
+        none, one or several per case); their responses name them by their place in the batch
+        until then."""
+        recommendations, responses = self.rows["recommendations"], self.rows["responses"]
+        if not recommendations:
+            return
+        ids = reserve_ids(Recommendation, len(recommendations))
+        pk = tables.recommendations.column("id")
+        link = tables.responses.column("recommendation_id")
+        self.rows["recommendations"] = [
+            (*row[:pk], n, *row[pk + 1 :]) for n, row in zip(ids, recommendations, strict=True)
+        ]
+        self.rows["responses"] = [
+            (*row[:link], ids[row[link]], *row[link + 1 :]) for row in responses
+        ]
 
-TABLE_NAMES = {"keys": "data keys"}
+
+TABLE_NAMES = {"keys": "data keys", "responses": "recommendation responses"}
 
 
 class Tables:
@@ -164,4 +187,5 @@ class Tables:
         self.keys, self.cases = Table(DataKey, with_pk=True), Table(Case, with_pk=True)
         self.tags, self.people, self.events = Table(CaseTag), Table(Person), Table(CaseEvent)
         self.grants, self.recusals = Table(CaseUserObjectPermission), Table(Recusal)
-        self.recommendations = Table(Recommendation)
+        self.recommendations = Table(Recommendation, with_pk=True)
+        self.responses = Table(RecommendationResponse)

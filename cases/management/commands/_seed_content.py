@@ -66,13 +66,16 @@ PATHS: dict[tuple[str, str], list[str]] = {
 # Each transition's target, and the staff-only events, as the model and the registry declare them.
 TARGET = {t.name: t.target for t in Case._meta.get_field("state").get_all_transitions(Case)}
 INTAKE_ACTIONS = {"start_screening", "request_supplement", "close_not_supplemented"}
-INVESTIGATOR_ACTIONS = {"start_mediation", "settle", "submit_findings", "request_reply"}
+INVESTIGATOR_ACTIONS = {"start_mediation", "settle", "submit_findings", "request_reply",
+                        "record_response"}  # fmt: skip
 NEWS_SHARE = 0.03  # open cases holding information the staff working them have not opened
 QUIET_ACTIONS = {name for name, event in EVENTS.items() if event.told is None}
 TOLD = {"request_supplement", "declare_inadmissible", "transfer", "settle", "dismiss", "uphold",
         "close_not_supplemented", "extend"}  # fmt: skip
 REASONED = {"declare_inadmissible"}
-NOTED = {"accept", "submit_findings", "request_reply", "recuse", "start_mediation"}
+# With an internal note (a recorded response: what the body answered, its note too).
+NOTED = {"accept", "submit_findings", "request_reply", "recuse", "start_mediation",
+         "record_response"}  # fmt: skip
 SURNAMES = "김이박최정강조윤장임한오서신권황안송류홍"
 SYLLABLES = "민서지현우준영수연하은도윤예진성호경미희태동혜"
 GIVEN = ["Maria", "Ana", "John", "Nguyen", "Aisha", "Daniel", "Olga", "Wei", "Priya", "Tomas"]
@@ -101,5 +104,21 @@ RIGHTS = list(Right.values)
 RIGHT_WEIGHTS = list(accumulate([12, 20, 8, 6, 4, 8, 6, 6, 4, 6, 5, 9, 4, 2]))
 GROUPS, RESPONDENTS = list(VulnerableGroup.values), list(RespondentType.values)
 GROUNDS, REASONS = list(DiscriminationGround.values), list(InadmissibleReason.values)
-RESPONSES = list(Recommendation.Response.values)
+K = Recommendation.Response
+# A body's answers to a recommendation, in the order staff record them, with their weights:
+# while the case is monitored (the first weeks: none yet), and once monitoring closed (mostly on
+# final answers; the others with a reason recorded on the closing event).
+OPEN_ANSWERS = [((), 30), ((K.ACCEPTED,), 25), ((K.PARTIALLY_ACCEPTED,), 10),
+                ((K.ACCEPTED, K.PLAN_RECEIVED), 20),
+                ((K.PARTIALLY_ACCEPTED, K.PLAN_RECEIVED), 8), ((K.NOT_ACCEPTED,), 4),
+                ((K.ACCEPTED, K.PLAN_RECEIVED, K.IMPLEMENTED), 3)]  # fmt: skip
+CLOSED_ANSWERS = [((K.ACCEPTED, K.PLAN_RECEIVED, K.IMPLEMENTED), 45),
+                  ((K.ACCEPTED, K.IMPLEMENTED), 12),
+                  ((K.PARTIALLY_ACCEPTED, K.PLAN_RECEIVED, K.IMPLEMENTED), 10),
+                  ((K.NOT_ACCEPTED,), 15), ((K.PARTIALLY_ACCEPTED, K.NOT_ACCEPTED), 5),
+                  ((K.PARTIALLY_ACCEPTED,), 8), ((K.ACCEPTED, K.PLAN_RECEIVED), 5)]  # fmt: skip
+ANSWERS = {
+    closed: ([a for a, _w in table], list(accumulate(w for _a, w in table)))
+    for closed, table in ((False, OPEN_ANSWERS), (True, CLOSED_ANSWERS))
+}
 Step = tuple[str, datetime]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -19,9 +19,10 @@ from typing import Any
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from cases import clocks, people, receipts
+from cases import clocks, followup, people, receipts
 from cases.management.commands._rows import Built, Row, Tables
 from cases.management.commands._seed_content import (
+    ANSWERS,
     CHANNEL_WEIGHTS,
     CHANNELS,
     FAMILY,
@@ -41,7 +42,6 @@ from cases.management.commands._seed_content import (
     REASONED,
     REASONS,
     RESPONDENTS,
-    RESPONSES,
     RIGHT_WEIGHTS,
     RIGHTS,
     SENTENCES,
@@ -60,6 +60,7 @@ from cases.models import (
     FilingMode,
     Outcome,
     Person,
+    Recommendation,
     State,
 )
 from cases.respondents import ensure_starter_bodies
@@ -134,6 +135,8 @@ class Plan:
     rights: list[str]
     groups: list[str]
     recused: int | None = None  # the id of a staff member who declared a conflict
+    # The body's answers to the recommendation of an upheld case: (kind, when recorded).
+    answers: list[tuple[str, datetime]] = field(default_factory=list)
 
 
 class Generator:
@@ -169,7 +172,7 @@ class Generator:
             "keys": [t.keys.values(dict(key.__dict__)) for key in keys],
             "cases": [t.cases.values(row, key) for row, key in zip(cases, keys, strict=True)],
             "tags": [], "people": [], "events": [], "grants": [], "recommendations": [],
-            "recusals": [],
+            "responses": [], "recusals": [],
         }  # fmt: skip
         for case, plan, key in zip(cases, plans, keys, strict=True):
             self.children(case, plan, key, rows)
@@ -229,6 +232,8 @@ class Generator:
         groups = sorted(set(rng.choices(GROUPS, k=rng.choice([0, 0, 1, 1, 2]))))
         steps = self.steps(received, (state, outcome))
         plan = Plan(received, state, outcome, steps, rights, groups)
+        if "uphold" in PATHS[(state, outcome)]:
+            self.answers(plan)
         if rng.random() < 0.003:
             plan.recused = rng.choice(self.intake + self.investigators)
             plan.steps.append(("recuse", self.later(plan)))
@@ -253,6 +258,25 @@ class Generator:
             (action, received + timedelta(seconds=span * (i + self.rng.random()) / count))
             for i, action in enumerate(actions)
         ]
+
+    def answers(self, plan: Plan) -> None:
+        """The body's answers, recorded between the decision and the close of monitoring (a
+        quarter to a year later: the plan is due in 90 days) or now, as `record_response`
+        steps; the first weeks of monitoring have none yet."""
+        rng, at = self.rng, next(i for i, s in enumerate(plan.steps) if s[0] == "uphold")
+        decided, closed = plan.steps[at][1], plan.state == S.CLOSED
+        end = self.now
+        if closed:
+            end = min(decided + timedelta(days=rng.uniform(90, 365)), self.now - timedelta(hours=1))
+            plan.steps[at + 1] = (plan.steps[at + 1][0], end)
+        choices, weights = ANSWERS[closed]
+        kinds = rng.choices(choices, cum_weights=weights)[0]
+        if not closed and end - decided < timedelta(days=21):
+            kinds = ()
+        span = end - decided
+        moments = sorted(decided + span * rng.uniform(0.05, 0.95) for _ in kinds)
+        plan.answers = list(zip(kinds, moments, strict=True))
+        plan.steps[at + 1 : at + 1] = [("record_response", moment) for moment in moments]
 
     def case(self, plan: Plan, data_key: DataKey, reference: str, pk: int) -> Row:
         rng = self.rng
@@ -319,6 +343,8 @@ class Generator:
                 case["follow_up_due"] = clocks.after_days(day, clocks.FOLLOW_UP_DAYS)
             if TARGET.get(action) == S.CLOSED:
                 case["closed_at"], case["paused_since"] = moment, None
+        if plan.answers:  # as cases.followup leaves it after the last answer
+            case["follow_up_due"] = followup.next_deadline(self.followed(case, plan))
         if plan.outcome == O.INADMISSIBLE:
             case["outcome_reason"] = rng.choice(REASONS)
         elif plan.outcome == O.TRANSFERRED:
@@ -343,13 +369,20 @@ class Generator:
         for kind, codes in ((CaseTag.Kind.RIGHT, plan.rights), (CaseTag.Kind.GROUP, plan.groups)):
             rows["tags"] += [t.tags.values({"case_id": pk, "kind": kind, "code": c}) for c in codes]
         rows["people"] += [t.people.values(person, key) for person in self.people(case)]
-        rows["events"] += [t.events.values(event, key) for event in self.events(case, plan)]
+        events = self.events(case, plan)
+        rows["events"] += [t.events.values(event, key) for event in events]
         if case.get("assigned_to_id"):
             grant = {"permission_id": self.staff.permission_id, "user_id": case["assigned_to_id"],
                      "content_object_id": pk, "received_at": case["received_at"]}  # fmt: skip
             rows["grants"].append(t.grants.values(grant))
         if case["outcome"] == O.UPHELD:
-            rows["recommendations"].append(t.recommendations.values(self.recommendation(case), key))
+            number = len(rows["recommendations"])  # numbered when stored (`Built.store`)
+            rows["recommendations"].append(
+                t.recommendations.values(self.recommendation(case, plan), key)
+            )
+            rows["responses"] += [
+                t.responses.values(answer, key) for answer in self.responses(number, plan, events)
+            ]
         if plan.recused is not None:
             recusal = {"case_id": pk, "data_key_id": key.pk, "user_id": plan.recused,
                        "reason": self.text(case["language"], 1),
@@ -411,6 +444,10 @@ class Generator:
             told = "withdrawn" if action == "withdraw" and actor is None else action
             events.append(self.event(case, (told, moment), actor, (state, new), version))
             state = new
+        if plan.answers and plan.answers[-1][0] not in Recommendation.FINAL:
+            for event in events:  # closed early: the reason, recorded (cases.followup)
+                if event["action"] == "close_monitoring":
+                    event["internal_note"] = self.text(case["language"], 1)
         return events
 
     def event(self, case: Row, step: Step, actor: int | None, states: tuple[str, str],
@@ -427,15 +464,44 @@ class Generator:
             "internal_note": self.text(language, 1) if action in NOTED else "",
         }  # fmt: skip
 
-    def recommendation(self, case: Row) -> Row:
-        decided = case.get("decided_at") or self.now
-        answered = case["state"] == S.CLOSED
+    def followed(self, case: Row, plan: Plan) -> Recommendation:
+        """The recommendation's status, plan deadline and follow-up date after its answers, as
+        `cases.followup.record` leaves them (unsaved: its dates only)."""
+        decided = self.day(case.get("decided_at") or self.now)
+        kind, since = (
+            (plan.answers[-1][0], self.day(plan.answers[-1][1])) if plan.answers else ("", decided)
+        )
+        followed = Recommendation(
+            status=kind, plan_due=clocks.after_days(decided, clocks.PLAN_DAYS),
+            follow_up_due=clocks.after_days(since, clocks.FOLLOW_UP_DAYS),
+        )  # fmt: skip
+        if followed.is_final:
+            followed.follow_up_due = None
+        return followed
+
+    def recommendation(self, case: Row, plan: Plan) -> Row:
+        followed = self.followed(case, plan)
         return {
-            "case_id": case["id"], "data_key_id": case["data_key_id"],
+            "id": None, "case_id": case["id"], "data_key_id": case["data_key_id"],
             "agency_type": case["respondent_type"], "agency_name": self.rng.choice(PLACES),
-            "text": self.text(case["language"], 1), "issued_at": decided,
-            "plan_due": clocks.after_days(self.day(decided), clocks.PLAN_DAYS),
-            # Statuses only: seeded cases have no history of responses (cases.followup).
-            "status": self.rng.choice(RESPONSES) if answered else "",
-            "follow_up_due": None if answered else case.get("follow_up_due"),
+            "text": self.text(case["language"], 1), "issued_at": case.get("decided_at") or self.now,
+            "plan_due": followed.plan_due, "status": followed.status,
+            "follow_up_due": followed.follow_up_due,
         }  # fmt: skip
+
+    def responses(self, number: int, plan: Plan, events: list[Row]) -> list[Row]:
+        """One row per answer, with the recording event's time, author and note; a plan
+        received bears a date of the fortnight before it arrived."""
+        recorded = [event for event in events if event["action"] == "record_response"]
+        rows = []
+        for (kind, moment), event in zip(plan.answers, recorded, strict=True):
+            plan_date = None
+            if kind == Recommendation.Response.PLAN_RECEIVED:
+                plan_date = self.day(moment) - timedelta(days=self.rng.randint(0, 14))
+            rows.append({
+                "case_id": event["case_id"], "data_key_id": event["data_key_id"],
+                "recommendation_id": number, "kind": kind, "plan_date": plan_date,
+                "note": event["internal_note"], "recorded_by_id": event["actor_id"],
+                "recorded_at": moment,
+            })  # fmt: skip
+        return rows
