@@ -27,6 +27,7 @@ PAGES = [
     "case page: a reply outstanding",
     "add documents",
     "record the reply",
+    "record the reply: shown again, the letter to choose again",
     "case page: the case file",
     "printable case file",
 ]
@@ -65,9 +66,15 @@ def test_a_letter_filed_a_reply_recorded_a_pdf_previewed_the_file_printed(
 
     page.goto(reverse("staff:act", args=[case.reference, "reply_received"]))
     audit.check("record the reply")
-    page.fill("#id_note", "The office denies refusing service.")
     reply = evidence["pdf"].with_name("reply.pdf")
     reply.write_bytes(evidence["pdf"].read_bytes())
+    page.set_input_files("#id_letters", [reply])
+    page.locator("main form button[type=submit]").click()  # no summary: shown again
+    expect(page.locator("#id_letters-lost")).to_contain_text("reply.pdf")
+    described = page.locator("#id_letters").get_attribute("aria-describedby") or ""
+    assert "id_letters-lost" in described.split()
+    audit.check("record the reply: shown again, the letter to choose again")
+    page.fill("#id_note", "The office denies refusing service.")
     page.set_input_files("#id_letters", [reply])
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(case_url)
@@ -115,5 +122,9 @@ def test_a_letter_filed_a_reply_recorded_a_pdf_previewed_the_file_printed(
     with petitioner.expect_download() as download:
         office.get_by_role("link", name="letter.pdf").click()
     assert download.value.suggested_filename == "letter.pdf"
+    downloaded = AccessLogEntry.objects.filter(action="petitioner_download", user=None)
+    assert list(downloaded.values_list("case_reference", "detail")) == [
+        (case.reference, str(letter.uid))
+    ]
     audit.assert_clean(PAGES)
     tracking.assert_clean(["tracking page: documents from the office"])
