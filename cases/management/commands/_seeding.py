@@ -3,8 +3,11 @@
 A case's age decides how far it has gone: recent ones are open in every state, older ones mostly
 closed with an outcome. Each case gets rights, groups, a respondent, people, a timeline of events
 (filed, then the actions that brought it to its state), the investigator's object permission from
-investigation on, and sometimes a recusal. Personal values are sealed through the normal fields
-with the case's own data key; keys are random and wrapped as `DataKey.generate` wraps them.
+investigation on, and sometimes a recusal. An upheld case's recommendation gets the body's answers
+as staff record them (`record_response` events and `RecommendationResponse` rows), and the status,
+plan and follow-up dates `cases.followup` derives from them. Personal values are sealed through
+the normal fields with the case's own data key; keys are random and wrapped as `DataKey.generate`
+wraps them.
 """
 
 from __future__ import annotations
