@@ -110,6 +110,8 @@ def record_access(
         raise ValueError(f"access log action must be a lowercase code, got {action!r}")
     if not _DETAIL.fullmatch(detail) or len(case_reference) > 40:
         raise ValueError("access log detail must be a short code without personal data")
+    if action in PETITIONER_ACTIONS and user is not None:
+        raise ValueError(f"{action} is the petitioner's: it names no user")
     with transaction.atomic():
         _lock_chain()
         entry = AccessLogEntry.objects.create(

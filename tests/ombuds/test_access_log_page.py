@@ -114,3 +114,18 @@ def test_a_cursor_that_was_purged_still_pages_on(
     AccessLogEntry.objects.filter(pk=rows[2].pk).delete()
     response = client.get(URL, {"before": rows[2].pk, "action": "view_case"})
     assert [e.pk for e in shown(response)] == [rows[1].pk, rows[0].pk]
+
+
+def test_a_petitioners_row_names_nobody_and_reads_as_theirs(client: Any, auditor: Any) -> None:
+    from ombuds.accesslog import record_access
+
+    with pytest.raises(ValueError, match="names no user"):
+        record_access(user=auditor, request=None, action="petitioner_download",
+                      case_reference="2026-00007", detail="x")  # fmt: skip
+    record_access(user=None, request=None, action="petitioner_download",
+                  case_reference="2026-00007", detail="x")  # fmt: skip
+    record_access(user=None, request=None, action="erase_case", case_reference="2026-00008")
+    append(auditor, 1, case_reference="2026-00009")
+    rows = sign_in(client, auditor).get(URL, HTTP_ACCEPT_LANGUAGE="en").context["rows"]
+    kinds = {entry.case_reference: actor for entry, _label, _detail, actor in rows}
+    assert kinds == {"2026-00007": "petitioner", "2026-00008": "system", "2026-00009": "staff"}
