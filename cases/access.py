@@ -54,11 +54,11 @@ class Among(Expression):
     `likelihood(…, 0.9)` tells the planner that the condition does not narrow the rows, which
     changes nothing else: for intake officers it walks the newest cases (intake states are the
     first ones) instead of reading every case in those states and sorting them (135 ms at 1M
-    cases); for the due-soon and overdue queues it reads `case_processing_due` (due_date, id
-    WHERE state IN PROCESSING) in deadline order and stops after a page (236 ms down to 0.1 ms
-    at 100k cases). A partial index serves a query only when the query repeats its condition
-    as written, which SQLite cannot see through bound parameters: hence the literals
-    (docs/design.md §7).
+    cases); for the due-soon and overdue queues it reads `case_processing_attention`
+    (attention_due, id WHERE state IN PROCESSING; first `case_processing_due`) in deadline
+    order and stops after a page (236 ms down to 0.1 ms at 100k cases). A partial index serves
+    a query only when the query repeats its condition as written, which SQLite cannot see
+    through bound parameters: hence the literals (docs/design.md §7).
     """
 
     output_field = BooleanField()
@@ -184,9 +184,9 @@ def assigned_deadlines(user: Any) -> QuerySet[Case] | None:
     """For a member who sees cases only through their assignments (an investigator): the cases
     of `visible_cases` being processed, found through the assignment (the work permission
     follows it, cases.transitions._hand_over), so that a due-date list walks
-    `case_assignee_due` (assigned_to, due_date, id WHERE state IN PROCESSING) in deadline order
-    and stops after a page; the permission is still checked, case by case (`_holds`). None for
-    anyone else."""
+    `case_assignee_attention` (assigned_to, attention_due, id WHERE state IN PROCESSING) in
+    deadline order and stops after a page; the permission is still checked, case by case
+    (`_holds`). None for anyone else."""
     if not sees_only_assigned(user):
         return None
     mine = Case.objects.filter(_holds(user), Among("state", PROCESSING), assigned_to=user)

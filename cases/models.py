@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, can_proceed, transition
@@ -50,8 +51,9 @@ PAUSED = {State.AWAITING_SUPPLEMENT, State.MEDIATION}
 # States in which intake officers see a case.
 INTAKE_STATES = {State.RECEIVED, State.SCREENING, State.AWAITING_SUPPLEMENT}
 # States of a case being processed (the "due soon" and "overdue" queues). A tuple in a fixed
-# order: the partial index `case_processing_due` has it in its condition, and the queues repeat
-# that condition word for word so that SQLite can use the index (cases.queues).
+# order: the partial indexes `case_processing_due` and `case_processing_attention` have it in
+# their condition, and the queues repeat that condition word for word so that SQLite can use
+# the index (cases.queues).
 PROCESSING = (
     State.SCREENING,
     State.AWAITING_SUPPLEMENT,
@@ -60,7 +62,7 @@ PROCESSING = (
     State.DELIBERATION,
 )
 # The intake states being processed, in that order: an intake officer's due-date lists, which
-# read the partial index `case_intake_due` (cases.access.visible_cases with `states`).
+# read the partial index `case_intake_attention` (cases.access.visible_cases with `states`).
 INTAKE_PROCESSING = tuple(state for state in PROCESSING if state in INTAKE_STATES)
 # The state whose recommendations are followed up (the "recommendations due" queue and the
 # partial index `case_monitoring_due`, written as a tuple for the same reason).
@@ -140,6 +142,15 @@ class Case(ConcurrentTransitionMixin, SealedModel):
     # While monitoring: the nearest deadline of its recommendations, a plan or a follow-up
     # (cases.followup keeps it); the "recommendations due" queue reads it.
     follow_up_due = models.DateField(null=True, blank=True)
+    # The earlier of the processing deadline and the respondent's reply date, whichever are set:
+    # what the "overdue" and "due soon" lists filter and order by (cases.queues), stored so that
+    # a partial index holds it. Coalesce on both sides: SQLite's MIN() is NULL if an argument
+    # is, PostgreSQL's LEAST() skips NULLs; written this way both mean the same.
+    attention_due = models.GeneratedField(
+        expression=Least(Coalesce("due_date", "reply_due"), Coalesce("reply_due", "due_date")),
+        output_field=models.DateField(null=True, blank=True),
+        db_persist=True,
+    )
     # Since when the case holds something the staff working it have not opened yet (information
     # or evidence from the petitioner): the case is "new" to them until one of them opens it.
     news_since = models.DateTimeField(null=True, blank=True)
@@ -171,6 +182,22 @@ class Case(ConcurrentTransitionMixin, SealedModel):
                 fields=["due_date", "id"],
                 condition=models.Q(state__in=INTAKE_PROCESSING),
                 name="case_intake_due",
+            ),
+            # The "overdue" and "due soon" lists: the same three, by the earliest deadline.
+            models.Index(
+                fields=["attention_due", "id"],
+                condition=models.Q(state__in=PROCESSING),
+                name="case_processing_attention",
+            ),
+            models.Index(
+                fields=["assigned_to", "attention_due", "id"],
+                condition=models.Q(state__in=PROCESSING),
+                name="case_assignee_attention",
+            ),
+            models.Index(
+                fields=["attention_due", "id"],
+                condition=models.Q(state__in=INTAKE_PROCESSING),
+                name="case_intake_attention",
             ),
             # The "recommendations due" list: monitored cases by their nearest deadline.
             models.Index(

@@ -25,6 +25,8 @@ VIEWS = ("all", "new", "news", "mine", "unassigned", "due_soon", "overdue", "rec
 # An investigator's lists, newest first, in the order of their own permission rows (the
 # `grant_newest` index; access.assigned_cases).
 GRANT_ORDER = ("-permission__received_at", "-permission__content_object_id")
+# The date columns a list may be ordered and paged by (the others are instants).
+DATE_KEYS = {"follow_up_due", "attention_due"}
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,18 @@ def _by_due(view: str) -> bool:
 
 
 def _due_column(view: str) -> str:
-    """The deadline a list shows and is ordered by: the processing deadline, or for the
-    recommendations being followed up, their nearest plan or follow-up date (cases.followup)."""
+    """The deadline a list shows: the processing deadline, or for the recommendations being
+    followed up, their nearest plan or follow-up date (cases.followup)."""
     return "follow_up_due" if view == "recommendations" else "due_date"
+
+
+def _order_column(view: str) -> str:
+    """The deadline a list is ordered and paged by, or '' (newest first): the recommendations'
+    nearest date; for "overdue" and "due soon", a case's earliest deadline (`attention_due`:
+    its processing deadline or the respondent's reply date, docs/design.md §8)."""
+    if view == "recommendations":
+        return "follow_up_due"
+    return "attention_due" if _by_due(view) else ""
 
 
 def _view(rows: QuerySet[Case], user: Any, view: str, today: date) -> QuerySet[Case]:
@@ -64,15 +75,15 @@ def _view(rows: QuerySet[Case], user: Any, view: str, today: date) -> QuerySet[C
         return rows.filter(assigned_to=user)
     if view == "unassigned":
         return rows.filter(state__in=[State.SCREENING, State.INVESTIGATION], assigned_to=None)
-    # The rows are `_deadlines`: cases being processed. A respondent's reply awaited past its
-    # date (or soon due) puts the case in these lists too, still in processing-deadline order
-    # (docs/design.md §8).
+    # The rows are `_deadlines`: cases being processed, by their earliest deadline, the
+    # processing deadline or a respondent's reply awaited (`attention_due`, one range of the
+    # partial indexes on it): a case whose earliest deadline has passed is overdue, not due
+    # soon (docs/design.md §8).
     if view == "due_soon":
         soon = today + timedelta(days=clocks.DUE_SOON_DAYS)
-        processing = Q(due_date__gte=today, due_date__lte=soon)
-        return rows.filter(processing | Q(reply_due__gte=today, reply_due__lte=soon))
+        return rows.filter(attention_due__gte=today, attention_due__lte=soon)
     if view == "overdue":
-        return rows.filter(Q(due_date__lt=today) | Q(reply_due__lt=today))
+        return rows.filter(attention_due__lt=today)
     if view == "recommendations":  # the rows are monitored cases: plans and follow-ups due
         return rows.filter(follow_up_due__lte=today + timedelta(days=clocks.DUE_SOON_DAYS))
     return rows
@@ -103,7 +114,7 @@ def _after(cursor: str, order: tuple[str, str]) -> Q:
     if not raw_id.isdigit():
         return Q()
     (column, key), pk = (name.lstrip("-") for name in order), int(raw_id)
-    value = parse_date(raw) if column in {"due_date", "follow_up_due"} else parse_datetime(raw)
+    value = parse_date(raw) if column in DATE_KEYS else parse_datetime(raw)
     if value is None:
         return Q()
     if order[0].startswith("-"):
@@ -186,15 +197,15 @@ def _deadlines(user: Any) -> QuerySet[Case]:
     list reads only the member's own deadlines, in deadline order: the same cases, found
     through a smaller partial index."""
     if (mine := access.assigned_deadlines(user)) is not None:
-        return mine  # case_assignee_due
-    # case_intake_due for an intake officer (the intake states being processed), else
-    # case_processing_due
+        return mine  # case_assignee_attention
+    # case_intake_attention for an intake officer (the intake states being processed), else
+    # case_processing_attention
     return access.visible_cases(user, states=PROCESSING)
 
 
 COLUMNS = (
     "pk", "reference", "state", "outcome", "respondent_type", "received_at", "due_date",
-    "assigned_to__username", "news_since", "reply_due", "follow_up_due",
+    "assigned_to__username", "news_since", "reply_due", "follow_up_due", "attention_due",
 )  # fmt: skip
 
 
@@ -212,13 +223,12 @@ def listed(rows: QuerySet[Case], limit: int) -> tuple[list[Row], bool]:
 
 def case_queue(*, user: Any, filters: Filters, cursor: str = "", today: date | None = None) -> Page:
     today = today or timezone.localdate()
-    by_due = "due_date" if _by_due(filters.view) else ""
+    by_due = _order_column(filters.view)
     if filters.view == "recommendations":  # case_monitoring_due
-        by_due = "follow_up_due"
         order = (by_due, "pk")
         rows, after = access.visible_cases(user, states=MONITORED), _after(cursor, order)
     elif by_due:
-        order = ("due_date", "pk")
+        order = (by_due, "pk")
         rows, after = _deadlines(user), _after(cursor, order)
     elif filters.view == "news" and (mine := access.assigned_news(user)) is not None:
         order = ("-received_at", "-pk")

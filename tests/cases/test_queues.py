@@ -150,10 +150,16 @@ def sees(user: Any, role: str, case: Known) -> bool:
     }[role]
 
 
+def earliest_deadline(case: Known) -> Any:
+    """The processing deadline or a respondent's reply awaited, whichever comes first: the one
+    the "overdue" and "due soon" lists go by (docs/design.md §8)."""
+    return min((due for due in (case.due_date, case.reply_due) if due), default=None)
+
+
 def in_view(view: str, user: Any, case: Known) -> bool:
     today = timezone.localdate()
     processing = case.state in PROCESSING
-    deadlines = (case.due_date, case.reply_due)  # processing, and a respondent's reply awaited
+    earliest = earliest_deadline(case)
     return {
         "all": True,
         "new": case.state == State.RECEIVED,
@@ -162,8 +168,9 @@ def in_view(view: str, user: Any, case: Known) -> bool:
         "unassigned": case.state in {State.SCREENING, State.INVESTIGATION}
         and case.assigned_to_id is None,
         "due_soon": processing
-        and any(due and today <= due <= today + timedelta(days=7) for due in deadlines),
-        "overdue": processing and any(due and due < today for due in deadlines),
+        and earliest is not None
+        and today <= earliest <= today + timedelta(days=7),
+        "overdue": processing and earliest is not None and earliest < today,
         "recommendations": case.state == State.MONITORING
         and case.follow_up_due is not None
         and case.follow_up_due <= today + timedelta(days=7),
@@ -173,7 +180,7 @@ def in_view(view: str, user: Any, case: Known) -> bool:
 def expected(user: Any, role: str, view: str = "all", keep: Any = lambda case: True) -> list[int]:
     rows = [c for c in known_cases() if sees(user, role, c) and in_view(view, user, c) and keep(c)]
     if view in {"due_soon", "overdue"}:
-        rows.sort(key=lambda c: (c.due_date, c.pk))
+        rows.sort(key=lambda c: (earliest_deadline(c), c.pk))
     elif view == "recommendations":
         rows.sort(key=lambda c: (c.follow_up_due, c.pk))
     else:

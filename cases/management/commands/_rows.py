@@ -63,11 +63,14 @@ def uuid7() -> uuid.UUID:
 
 
 class Table:
-    """One model's INSERT: its concrete columns (the primary key only when rows bring it)."""
+    """One model's INSERT: its concrete columns (the primary key only when rows bring it), not
+    the generated ones (Case.attention_due), which the database computes and which neither an
+    INSERT nor COPY may name."""
 
     def __init__(self, model: type[models.Model], *, with_pk: bool = False) -> None:
         self.meta = model._meta
-        fields = [f for f in self.meta.concrete_fields if with_pk or not f.primary_key]
+        fields = [f for f in self.meta.concrete_fields
+                  if (with_pk or not f.primary_key) and not f.generated]  # fmt: skip
         quote = connection.ops.quote_name
         columns = ", ".join(quote(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
