@@ -14,7 +14,7 @@ twice; on PostgreSQL the second insert of a key waits for the first transaction 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,7 +27,23 @@ from notifications.models import HeldAlert, ReminderSent
 from notifications.services import notify
 from ombuds.models import DataKey, User
 
-__all__ = ["DueItem", "account_changed", "alert", "notify_once", "remind", "send_digest"]
+__all__ = [
+    "DIGEST_LIMIT",
+    "DueItem",
+    "account_changed",
+    "alert",
+    "most_urgent",
+    "notify_once",
+    "recorded",
+    "remind",
+    "reminder_key",
+    "send_digest",
+]
+
+# A digest lists this many alerts and deadlines at most, the most urgent deadlines first, and
+# counts the rest ("and 12,345 more"): a member with thousands of cases due still gets a
+# message one can read, and the overdue list holds them all.
+DIGEST_LIMIT = 50
 
 # Words for the codes reminders and digests carry (registered as labels in NotificationsConfig).
 DEADLINES = {
@@ -91,9 +107,18 @@ class DueItem:
         return {"reference": self.reference, "state": self.state, "due": self.due.isoformat(),
                 "what": what}  # fmt: skip
 
+    def urgency(self) -> tuple[date, str, str]:
+        """Sorts the most urgent first: the earliest due (the longest overdue), then by case."""
+        return self.due, self.reference, self.deadline
+
     def context(self) -> dict[str, Any]:
         return {"reference": self.reference, "state": self.state, "due": self.due.isoformat(),
                 "deadline": self.deadline, "overdue": self.overdue}  # fmt: skip
+
+
+def most_urgent(items: Sequence[DueItem], limit: int = DIGEST_LIMIT) -> list[DueItem]:
+    """The `limit` most urgent of `items`, most urgent first."""
+    return sorted(items, key=DueItem.urgency)[:limit]
 
 
 def _first_time(day: date, key: str) -> bool:
@@ -104,6 +129,22 @@ def _first_time(day: date, key: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def recorded(keys: Collection[str], *, since: date) -> set[tuple[date, str]]:
+    """Which of `keys` are recorded, for which days from `since` on: a read that lets a run skip
+    what went out already without a transaction for each (the unique record still decides
+    whatever this did not find). Asks for a few hundred keys at a time (SQLite's bound
+    variables)."""
+    keys, found = list(keys), set()
+    for start in range(0, len(keys), 500):
+        chunk = ReminderSent.objects.filter(day__gte=since, key__in=keys[start : start + 500])
+        found |= set(chunk.values_list("day", "key"))
+    return found
+
+
+def reminder_key(member: User, item: DueItem) -> str:
+    return f"reminder:{member.pk}:{item.reference}:{item.deadline}"
 
 
 def notify_once(event: Event, *, day: date, key: str, to: str, language: str,
@@ -125,16 +166,18 @@ def remind(member: User, item: DueItem, *, day: date, data_key: DataKey) -> bool
     if not _reachable(member):
         return False
     with transaction.atomic(durable=True):
-        if not _first_time(day, f"reminder:{member.pk}:{item.reference}:{item.deadline}"):
+        if not _first_time(day, reminder_key(member, item)):
             return False
         notify(Event.STAFF_REMINDER, to=member.email, language=member.language,
                context=item.context(), data_key=data_key)  # fmt: skip
     return True
 
 
-def send_digest(member: User, due: Sequence[DueItem], *, day: date) -> bool:
+def send_digest(member: User, due: Sequence[DueItem], *, day: date, more: int = 0) -> bool:
     """Mail `member` one digest of their held alerts and of `due` unless one went out today;
-    whether it was queued (nothing to say: nothing queued, and the day stays open)."""
+    whether it was queued (nothing to say: nothing queued, and the day stays open). It lists
+    `DIGEST_LIMIT` items at most: the held alerts in order, then the most urgent of `due`; the
+    rest, and `more` deadlines the caller did not pass, are counted."""
     if not _reachable(member):
         return False
     with transaction.atomic(durable=True):
@@ -143,12 +186,14 @@ def send_digest(member: User, due: Sequence[DueItem], *, day: date) -> bool:
             .filter(member=member, digest_day=None)
             .order_by("created_at", "pk")
         )
-        items = [{**alert.context, "what": alert.event} for alert in held]
-        items += [item.digest_line() for item in due]
+        items = [{**alert.context, "what": alert.event} for alert in held[:DIGEST_LIMIT]]
+        room = DIGEST_LIMIT - len(items)
+        items += [item.digest_line() for item in most_urgent(due, room)]
+        more += len(held) + len(due) - len(items)
         if not items or not _first_time(day, f"digest:{member.pk}"):
             return False
         HeldAlert.objects.filter(pk__in=[alert.pk for alert in held]).update(digest_day=day)
         notify(Event.STAFF_DIGEST, to=member.email, language=member.language,
-               context={"day": day.isoformat(), "items": items},
+               context={"day": day.isoformat(), "items": items, "more": more},
                data_key=DataKey.generate())  # fmt: skip
     return True

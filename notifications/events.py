@@ -66,7 +66,7 @@ CONTEXT: dict[Event, frozenset[str]] = {
     # No case: the account's change, and the digest's day with its items (each a reference,
     # a state, a due date and what happened or what is due: `DIGEST_ITEM`).
     Event.STAFF_ACCOUNT: frozenset({"change", "role"}),
-    Event.STAFF_DIGEST: frozenset({"day", "items"}),
+    Event.STAFF_DIGEST: frozenset({"day", "items", "more"}),  # more: how many not listed
 }
 # Events about no case carry no reference.
 NO_REFERENCE = frozenset({Event.STAFF_ACCOUNT, Event.STAFF_DIGEST})

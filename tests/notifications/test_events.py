@@ -36,6 +36,7 @@ SAMPLE = {
     "day": "2026-12-21",
     "items": [{"reference": REFERENCE, "state": "received", "due": "2026-12-24",
                "what": "due_acknowledge"}],
+    "more": 0,
 }  # fmt: skip
 # What each message must say, in English, beyond the reference.
 SAYS = {

@@ -28,9 +28,9 @@ pytestmark = pytest.mark.django_db
 EVE = date(2026, 9, 23)
 
 
-def run(day: date = EVE) -> str:
+def run(day: date = EVE, batch: int = reminders_of_the_day.BATCH) -> str:
     out = StringIO()
-    call_command("send_reminders", "--day", day.isoformat(), stdout=out)
+    call_command("send_reminders", "--day", day.isoformat(), "--batch", str(batch), stdout=out)
     return out.getvalue()
 
 
@@ -89,23 +89,25 @@ def mailbox_after(smtp: Any) -> dict[str, list[Any]]:
     return staff_mailbox(smtp)
 
 
-def test_three_business_days_skip_the_chuseok_holidays(smtp, crew):
+@pytest.mark.parametrize("batch", [1, reminders_of_the_day.BATCH])  # a case per batch, or all
+def test_three_business_days_skip_the_chuseok_holidays(smtp, crew, batch):
     within = case_in(crew, State.INVESTIGATION, due_date=date(2026, 9, 30))
     case_in(crew, State.INVESTIGATION, due_date=date(2026, 10, 1))  # 4 business days away
-    run()
+    run(batch=batch)
     assert reminders(smtp) == {
         crew.investigator.email: [f"[시민인권보호관] 기한 임박: 사건번호 {within.reference}"]
     }
 
 
-def test_a_paused_clock_reminds_of_no_decision(smtp, crew):
+@pytest.mark.parametrize("batch", [1, reminders_of_the_day.BATCH])
+def test_a_paused_clock_reminds_of_no_decision(smtp, crew, batch):
     past = date(2026, 9, 1)
     supplement = case_in(crew, State.AWAITING_SUPPLEMENT, due_date=past,
                          supplement_due=date(2026, 9, 25))  # fmt: skip
     assert supplement.paused_since is not None
     case_in(crew, State.MEDIATION, due_date=past)  # paused in mediation: no decision reminder
     running = case_in(crew, State.INVESTIGATION, due_date=past)
-    run()
+    run(batch=batch)
     sent = Notification.objects.filter(event="staff_reminder")
     assert sorted((n.context["reference"], n.context["deadline"]) for n in sent) == sorted(
         [(supplement.reference, "supplement")] * 2 + [(running.reference, "decision")]

@@ -1,5 +1,6 @@
-"""`manage.py send_reminders [--day YYYY-MM-DD]`: today's deadline reminders and staff digests
-(cases.reminders). Cron-friendly and idempotent: each reminder and each digest is recorded per
+"""`manage.py send_reminders [--day YYYY-MM-DD] [--batch 5000]`: today's deadline reminders and
+staff digests (cases.reminders), reading the cases a batch of primary keys at a time (memory
+holds one batch). Cron-friendly and idempotent: each reminder and each digest is recorded per
 day in the transaction that queues it, so a second run the same day (or a run on another host
 at the same moment) queues nothing twice; a run stopped by Ctrl-C is simply run again. The
 outbox worker sends what it queued. Output holds counts only.
@@ -22,16 +23,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--day", help="The day to remind for (default: today, local time).")
+        parser.add_argument(
+            "--batch", type=int, default=reminders.BATCH, help="Case primary keys read at a time."
+        )
 
-    def handle(self, *args: Any, day: str | None, **options: Any) -> None:
+    def handle(self, *args: Any, day: str | None, batch: int, **options: Any) -> None:
         try:
             today = date.fromisoformat(day) if day else timezone.localdate()
         except ValueError:
             raise CommandError("--day takes a date such as 2026-12-24.") from None
+        if batch < 1:
+            raise CommandError("--batch must be at least 1.")
         stopping: list[int] = []
         previous = signal.signal(signal.SIGINT, lambda signum, frame: stopping.append(signum))
         try:
-            sent = reminders.send(today, progress=self.progress, stopping=lambda: bool(stopping))
+            sent = reminders.send(today, progress=self.progress, stopping=lambda: bool(stopping),
+                                  batch=batch)  # fmt: skip
         finally:
             signal.signal(signal.SIGINT, previous)
         if sent.cases:
