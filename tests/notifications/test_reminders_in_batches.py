@@ -138,3 +138,22 @@ def test_a_member_s_held_deadlines_stay_bounded_and_keep_the_most_urgent():
         assert len(held.items) < 2 * DIGEST_LIMIT
     assert held.count == 10_000
     assert held.listed() == sorted(items, key=DueItem.urgency)[:DIGEST_LIMIT]
+
+
+def test_a_run_stopped_between_batches_is_finished_by_the_next(office):
+    Notification.objects.all().delete()
+    asked = 0
+
+    def stopping() -> bool:  # as Ctrl-C would, once three cases were reminded of
+        nonlocal asked
+        asked += 1
+        return asked > 3
+
+    stopped = reminders.send(EVE, stopping=stopping, batch=2)
+    assert stopped.cases == 3
+    first = queued()
+    assert 0 < len(first) < 9
+    finished = reminders.send(EVE, batch=2)
+    assert finished.cases == 6
+    assert (finished.reminders, finished.repeated) == (9 - len(first), len(first))
+    assert len(queued()) == Notification.objects.filter(event="staff_reminder").count() == 9
