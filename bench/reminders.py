@@ -31,7 +31,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from datetime import date
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -42,8 +44,8 @@ from _common import ROOT, django_env, machine
 
 DIGEST_MEMBERS = ("seed-ombudsperson", "seed-intake-1")
 SCRATCH = "scratch-reminders.sqlite3"
-FIGURES = ("wall_s", "peak_rss_mb", "queries", "added_staff_reminder", "added_staff_digest",
-           "added_follow_up", "load")  # fmt: skip
+FIGURES = ("wall_s", "peak_rss_mb", "anon_growth_mb", "queries", "added_staff_reminder",
+           "added_staff_digest", "added_follow_up", "load")  # fmt: skip
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -54,8 +56,45 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="fresh copies measured per size")
     parser.add_argument("--batch", type=int, default=5000, help="seed_cases --batch")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--reading", action="store_true", help="only read the cases within reach (writes nothing)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)  # a database to run the command on
     return parser.parse_args(argv)
+
+
+class AnonymousPeak(threading.Thread):
+    """The peak of the process's anonymous resident memory (`RssAnon`: Python's heap and
+    SQLite's page cache), sampled every 50 ms. `ru_maxrss` also counts the pages of the database
+    file SQLite reads through its memory map (`mmap_size`, 1 GiB), which grow with the data read
+    but are the kernel's page cache, shared and dropped under pressure."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+
+    @staticmethod
+    def now_kb() -> int:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1])
+        return 0
+
+    def run(self) -> None:
+        while True:
+            self.peak_kb = max(self.peak_kb, self.now_kb())
+            time.sleep(0.05)
+
+
+def reading(day: str) -> dict[str, Any]:
+    """Read the cases within reach as `send` does, and nothing else (the part whose memory
+    grew with the cases). The code before batching returned one list; it now yields batches."""
+    from cases import reminders
+
+    found: Any = reminders.cases_within_reach(date.fromisoformat(day))
+    if isinstance(found, tuple):  # before: (every case within reach, plans)
+        return {"cases_read": len(found[0])}
+    return {"cases_read": sum(len(cases) for cases in found)}
 
 
 def child(args: argparse.Namespace) -> None:
@@ -85,18 +124,25 @@ def child(args: argparse.Namespace) -> None:
                  for event in ("staff_reminder", "staff_digest", "follow_up")}  # fmt: skip
         return {**found, "records": ReminderSent.objects.count()}
 
-    before, out = rows(), StringIO()
+    before, out, peak = rows(), StringIO(), AnonymousPeak()
+    at_start, extra = peak.now_kb(), {}
+    peak.start()
     with connection.execute_wrapper(count):
         started = time.perf_counter()
-        call_command("send_reminders", "--day", args.day, stdout=out)
+        if args.reading:
+            extra = reading(args.day)
+        else:
+            call_command("send_reminders", "--day", args.day, stdout=out)
         wall = time.perf_counter() - started
     after = rows()
     print(json.dumps({
         "wall_s": round(wall, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "anon_growth_mb": round((max(peak.peak_kb, peak.now_kb()) - at_start) / 1024),
         "queries": statements,
         "cases": Case.objects.count(),
         **{f"added_{name}": after[name] - before[name] for name in after},
+        **extra,
         "said": out.getvalue().rsplit("\r", 1)[-1].strip(),
     }))  # fmt: skip
 
@@ -128,9 +174,11 @@ def fresh_copy(source: Path, data_dir: Path) -> Path:
     return target
 
 
-def run_child(database: Path, data_dir: Path, day: str) -> dict[str, Any]:
+def run_child(
+    database: Path, data_dir: Path, day: str, *, only_read: bool = False
+) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", str(database), "--data-dir", str(data_dir),
-               "--day", day]  # fmt: skip
+               "--day", day, *(["--reading"] if only_read else [])]  # fmt: skip
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     found["load"] = round(os.getloadavg()[0], 2)
@@ -140,6 +188,14 @@ def run_child(database: Path, data_dir: Path, day: str) -> dict[str, Any]:
 def measure(databases: dict[int, Path], data_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     for size, database in databases.items():
+        if args.reading:
+            found = [run_child(database, data_dir, args.day, only_read=True)
+                     for _ in range(args.repeat)]  # fmt: skip
+            print(f"{size:,} cases, reading only: {json.dumps(found)}", flush=True)
+            figures[str(size)] = {key: statistics.median(f[key] for f in found)
+                                  for key in ("wall_s", "peak_rss_mb", "anon_growth_mb",
+                                              "queries", "cases_read", "load")}  # fmt: skip
+            continue
         runs: list[list[dict[str, Any]]] = []
         for turn in range(args.repeat):
             scratch = fresh_copy(database, data_dir)
@@ -214,7 +270,8 @@ def main(argv: list[str]) -> int:
 
         connections.close_all()
         figures = measure(databases, data_dir, args)
-        report(figures, sizes)
+        if not args.reading:
+            report(figures, sizes)
         print(f"\nMachine after: {machine()}")
         if args.json:
             Path(args.json).write_text(json.dumps({"day": args.day, "figures": figures}, indent=1))

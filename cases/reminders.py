@@ -52,6 +52,10 @@ from ombuds.roles import Role
 SOON_BUSINESS_DAYS = 3
 FOLLOW_UP_CATCH_UP_DAYS = 14
 BATCH = 5000  # case primary keys read at a time
+# What a reminder reads of a case (`_deadlines`, `Staff.responsible`, `DueItem`): not its
+# sealed text nor the rest, which would only be converted and kept.
+CASE_FIELDS = ("reference", "state", "acknowledge_due", "supplement_due", "reply_due",
+               "due_date", "paused_since", "assigned_to", "data_key")  # fmt: skip
 ASSIGNED_STATES = {State.INVESTIGATION, State.MEDIATION, State.MONITORING}
 
 
@@ -125,6 +129,7 @@ def cases_within_reach(today: date, *, batch: int = BATCH) -> Iterator[Batch]:
         )
         rows = (
             Case.objects.filter(_reach(last, plans), pk__gt=after, pk__lte=upto)
+            .only(*CASE_FIELDS)
             .select_related("data_key")
             .prefetch_related("recusals")
             .order_by("pk")
