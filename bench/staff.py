@@ -11,7 +11,9 @@ template database on PostgreSQL). Then it measures every size, with django.test.
 signed-in staff members with a verified second factor (as tests/conftest.sign_in does):
 
 - the case list: first page, a deep page (the `after` cursor of the case halfway down the
-  member's list), a state filter, `view=overdue` and `view=news` (new information);
+  member's list), a state filter, `view=overdue`, `view=due_soon` and `view=news` (new
+  information);
+- the person search (a POST of an exact name, over names of people in the member's cases);
 - the case page (which also appends an access-log row), over a few of the member's cases in
   each state;
 
@@ -114,8 +116,27 @@ def sample(user: Any, per_state: int = 6) -> list[str]:
     return references
 
 
-def pages(user: Any, state: str) -> dict[str, list[str]]:
-    """The URLs to time for one staff member: list pages, and case pages over their cases."""
+Request = str | tuple[str, dict[str, str]]  # a GET of a URL, or a POST of a form to it
+
+
+def names(user: Any, count: int = 10) -> list[str]:
+    """Names of people in the member's cases, spread over the table (opened with their keys)."""
+    from cases import access
+    from cases.models import Person
+
+    mine, rng = access.visible_cases(user), random.Random(11)
+    top = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    found: list[str] = []
+    while len(found) < count:
+        person = (Person.objects.filter(pk__gte=rng.randint(1, top), case__in=mine)
+                  .exclude(name_index="").order_by("pk").first())  # fmt: skip
+        if person is not None and person.name:
+            found.append(person.name)
+    return found
+
+
+def pages(user: Any, state: str) -> dict[str, list[Request]]:
+    """What to time for one staff member: list pages, the person search, and case pages."""
     from django.urls import reverse
 
     from cases import access, queues
@@ -125,22 +146,28 @@ def pages(user: Any, state: str) -> dict[str, list[str]]:
     queue = reverse("staff:queue")
     return {
         "list: first page": [queue],
-        "list: deep page (after=)": [
-            f"{queue}?{urlencode({'after': queues._cursor(middle, False)})}"
-        ],
+        "list: deep page (after=)": [f"{queue}?{urlencode({'after': queues._cursor(middle, '')})}"],
         f"list: state={state}": [f"{queue}?state={state}"],
         "list: view=overdue": [f"{queue}?view=overdue"],
+        "list: view=due_soon": [f"{queue}?view=due_soon"],
         "list: view=news": [f"{queue}?view=news"],
+        "search: a name": [(reverse("staff:search"), {"name": name}) for name in names(user)],
         "case page": [reverse("staff:case", args=[ref]) for ref in sample(user)],
     }
 
 
-def time_page(client: Any, urls: list[str], *, warmup: int, requests: int) -> list[float]:
-    """Latencies (ms) of `requests` GETs, after `warmup` more."""
+def fetch(client: Any, request: Request) -> Any:
+    if isinstance(request, tuple):
+        return client.post(request[0], request[1])
+    return client.get(request)
+
+
+def time_page(client: Any, urls: list[Request], *, warmup: int, requests: int) -> list[float]:
+    """Latencies (ms) of `requests` requests, after `warmup` more."""
     latencies = []
     for i in range(warmup + requests):
         started = time.perf_counter()
-        response = client.get(urls[i % len(urls)])
+        response = fetch(client, urls[i % len(urls)])
         elapsed = (time.perf_counter() - started) * 1000
         assert response.status_code == 200, (urls[i % len(urls)], response.status_code)
         if i >= warmup:
@@ -148,7 +175,7 @@ def time_page(client: Any, urls: list[str], *, warmup: int, requests: int) -> li
     return latencies
 
 
-def count_queries(client: Any, urls: list[str]) -> str:
+def count_queries(client: Any, urls: list[Request]) -> str:
     """The queries a request makes, min-max over the URLs (in a pass of its own: capturing
     them slows the request down); notes an empty list page."""
     from django.db import connection
@@ -157,7 +184,7 @@ def count_queries(client: Any, urls: list[str]) -> str:
     counts, listed = set(), 0
     for url in urls:
         with CaptureQueriesContext(connection) as captured:
-            listed = max(listed, client.get(url).content.count(b'<td><a href="/staff/cases/'))
+            listed = max(listed, fetch(client, url).content.count(b'<td><a href="/staff/cases/'))
         counts.add(len(captured))  # now: the next request clears the connection's query log
     found = f"{min(counts)}" if len(counts) == 1 else f"{min(counts)}-{max(counts)}"
     return found + ("" if listed or "/cases/" in urls[0] else " (empty page)")
@@ -241,7 +268,7 @@ def report(figures: list[Figure], sizes: list[int], rates: dict[int, float]) -> 
         print(f"| {f.role} | {f.page} | {f.p50_ms:.1f} / {f.p95_ms:.1f} | {big.p50_ms:.1f} / "
               f"{big.p95_ms:.1f} | {big.p50_ms / f.p50_ms:.2f} / {big.p95_ms / f.p95_ms:.2f} "
               f"| {queries} |")  # fmt: skip
-    lists = [f for f in figures if f.size == large and f.page.startswith("list")]
+    lists = [f for f in figures if f.size == large and f.page.startswith(("list", "search"))]
     slow = [f"{f.role} {f.page}" for f in lists if f.p95_ms > LIST_GOAL_MS]
     print(f"\nList p95 ≤ {LIST_GOAL_MS:.0f} ms at {large:,}: "
           + ("met" if not slow else "missed by " + "; ".join(slow)))  # fmt: skip
