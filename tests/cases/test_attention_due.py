@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases import queues
 from cases.models import PROCESSING, Case, State
+from tests.cases.plans import list_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -159,17 +159,6 @@ def test_an_intake_officer_s_lists_follow_the_earliest_deadline(shaped, staff):
     assert walk(staff.intake, "overdue") == expected("overdue", intake)
     assert walk(staff.intake, "due_soon") == expected("due_soon", intake)
     assert shaped["reply only overdue"] in walk(staff.intake, "overdue")
-
-
-def list_plan(user: Any, view: str, cursor: str = "") -> str:
-    with CaptureQueriesContext(connection) as captured:
-        queues.case_queue(user=user, filters=queues.Filters(view=view), cursor=cursor)
-    sql = next(
-        q["sql"] for q in captured if 'FROM "cases_case"' in q["sql"] and "LIMIT" in q["sql"]
-    )
-    with connection.cursor() as cursor_:
-        cursor_.execute(f"EXPLAIN QUERY PLAN {sql}")
-        return "\n".join(str(row[-1]) for row in cursor_.fetchall())
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import queues, services
 from cases.models import Case, State
+from tests.cases.plans import list_plan
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -103,24 +103,13 @@ def test_the_box_is_for_a_case_still_awaiting_its_supplement(staff: Any) -> None
     assert 'id="supplement-arrived"' not in open_case(staff.intake, screening).content.decode()
 
 
-def queue_plan(user: Any) -> str:
-    with CaptureQueriesContext(connection) as captured:
-        queues.case_queue(user=user, filters=queues.Filters(view="news"))
-    sql = next(
-        q["sql"] for q in captured if 'FROM "cases_case"' in q["sql"] and "LIMIT" in q["sql"]
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
-        return "\n".join(str(row[-1]) for row in cursor.fetchall())
-
-
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
 def test_the_news_list_walks_its_partial_index(staff: Any) -> None:
     """No sort, and the partial index (a walk newest first, stopping after a page)."""
     staff.case_in(State.INVESTIGATION)
-    boss = queue_plan(staff.ombudsperson)
+    boss = list_plan(staff.ombudsperson, "news")
     assert "case_news_keyset" in boss, boss
     assert "TEMP B-TREE" not in boss, boss
-    mine = queue_plan(staff.investigator)
+    mine = list_plan(staff.investigator, "news")
     assert "case_assignee_news" in mine, mine
     assert "TEMP B-TREE" not in mine, mine
