@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from cases import clocks
@@ -103,15 +103,20 @@ def count_within_reach(today: date) -> int:
 
 
 def windows(batch: int) -> Iterator[tuple[int, int]]:
-    """The case primary keys in ranges (`after`, `upto`] of `batch` keys, up to the largest at
-    the start (a case filed during the run waits for the next one).
+    """The case primary keys in ranges (`after`, `upto`] of `batch` keys, from the smallest to
+    the largest at the start (a case filed during the run waits for the next one). From the
+    smallest, not from 0: primary keys need not start near 0 (erased and deleted cases, or a
+    PostgreSQL sequence that never goes back), and empty ranges still cost a query each.
 
     A keyset walk by range rather than `pk > after … LIMIT batch`: the deadlines are spread
     over five columns no single index orders by primary key, so each LIMIT query would read
     every open case after `after` again (quadratic); a range reads each open case once, through
     the state index (`state = ? AND id BETWEEN …`), and holds at most `batch` cases."""
-    top = Case.objects.aggregate(top=Max("pk"))["top"] or 0
-    for after in range(0, top, batch):
+    keys = Case.objects.order_by("pk").values_list("pk", flat=True)
+    low, top = keys.first(), keys.last()  # two index lookups (min and max together scan)
+    if low is None or top is None:
+        return
+    for after in range(low - 1, top, batch):
         yield after, after + batch
 
 
